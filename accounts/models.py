@@ -1,0 +1,83 @@
+"""The custom User: e-mail is the sign-in name.
+
+A staff account has a usable password and signs in at /staff/login/; an applicant account
+has none and signs in only through an e-mailed link.
+"""
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class PicUserManager(UserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user_object(
+        self, username: Any, email: str | None, password: str | None, **extra: Any
+    ) -> "User":
+        email = normalize_email(email or username or "")
+        user = self.model(email=email, **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        return user
+
+    def _create_user(  # type: ignore[override]
+        self, username: Any, email: str | None, password: str | None, **extra: Any
+    ) -> "User":
+        user = self._create_user_object(username, email, password, **extra)
+        user.save(using=self._db)
+        return user
+
+    def create_user(  # type: ignore[override]
+        self, email: str, password: str | None = None, **extra: Any
+    ) -> "User":
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(None, email, password, **extra)
+
+    def create_superuser(  # type: ignore[override]
+        self, email: str, password: str | None = None, **extra: Any
+    ) -> "User":
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(None, email, password, **extra)
+
+    def get_by_natural_key(self, username: str | None) -> "User":
+        return self.get(email__iexact=normalize_email(username or ""))
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+class User(AbstractUser):
+    username = None  # type: ignore[assignment]
+    email = models.EmailField("e-mail address", unique=True)
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    objects: ClassVar[PicUserManager] = PicUserManager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    @property
+    def is_staff_account(self) -> bool:
+        """A staff account is any account with a usable password (DESIGN: People)."""
+        return self.has_usable_password()
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = normalize_email(self.email)

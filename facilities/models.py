@@ -1,0 +1,220 @@
+"""Facilities, coordinator memberships and the program settings row."""
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class FacilityKind(models.TextChoices):
+    ADULT_INSTITUTION = "adult_institution", _("Correctional center")
+    COMMUNITY_SUPERVISION_CENTER = "community_supervision_center", _("Community supervision center")
+    TRANSITION_CENTER = "transition_center", _("Transition center")
+    COMMUNITY_RELEASE_CENTER = "community_release_center", _("Community release center")
+    PROBATION_PAROLE_OFFICE = "probation_parole_office", _("Probation & Parole office")
+    CENTRAL_OFFICE = "central_office", _("Central office")
+
+
+class Division(models.TextChoices):
+    DAI = "DAI", _("Division of Adult Institutions")
+    PP = "P&P", _("Division of Probation and Parole")
+    CENTRAL = "central", _("Central office")
+
+
+class FacilityStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+# Kinds where people live on site; a TB test is required there unless staff turn it off.
+RESIDENTIAL_KINDS = frozenset(
+    {
+        FacilityKind.ADULT_INSTITUTION,
+        FacilityKind.COMMUNITY_SUPERVISION_CENTER,
+        FacilityKind.TRANSITION_CENTER,
+        FacilityKind.COMMUNITY_RELEASE_CENTER,
+    }
+)
+
+
+class FacilityQuerySet(models.QuerySet["Facility"]):
+    def open(self) -> "FacilityQuerySet":
+        return self.filter(status=FacilityStatus.OPEN)
+
+    def visible_to(self, user: "User", cap: str) -> "FacilityQuerySet":
+        from facilities.access import facilities_for
+
+        return self.filter(pk__in=facilities_for(user, cap).values("pk"))
+
+    def search(self, text: str) -> "FacilityQuerySet":
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            models.Q(name__icontains=text)
+            | models.Q(city__icontains=text)
+            | models.Q(code__iexact=text)
+        )
+
+
+class Facility(models.Model):
+    code = models.CharField(max_length=16, unique=True)
+    name = models.CharField(max_length=80)
+    kind = models.CharField(max_length=40, choices=FacilityKind.choices)
+    division = models.CharField(max_length=16, choices=Division.choices)
+    region = models.CharField(max_length=80, blank=True)
+    city = models.CharField(max_length=80, blank=True)
+    street_address = models.CharField(max_length=200, blank=True)
+    zip = models.CharField("ZIP code", max_length=10, blank=True)
+    phone = PhoneNumberField(blank=True)
+    custody_levels = models.CharField(max_length=200, blank=True)
+    population_served = models.CharField(max_length=100, blank=True)
+    status = models.CharField(
+        max_length=8, choices=FacilityStatus.choices, default=FacilityStatus.OPEN
+    )
+    status_note = models.CharField(max_length=255, blank=True)
+    source_url = models.URLField(
+        "source", max_length=500, blank=True, help_text="Provenance for staff; never shown publicly."
+    )
+    program_visits_override = models.PositiveSmallIntegerField(
+        "program visits before an application is required",
+        null=True,
+        blank=True,
+        help_text="Leave empty to use the program-wide default.",
+    )
+    tb_test_required = models.BooleanField("TB test required", default=False)
+    public_notes = models.TextField(
+        "how to volunteer here", blank=True, help_text="Shown on the public facility page."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FacilityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "facilities"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=FacilityKind.values), name="facility_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(division__in=Division.values), name="facility_division_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=FacilityStatus.values), name="facility_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == FacilityStatus.OPEN
+
+    def program_visits_allowed(self, program_settings: "ProgramSettings") -> int:
+        if self.program_visits_override is not None:
+            return self.program_visits_override
+        return program_settings.program_visits_default
+
+
+class Role(models.TextChoices):
+    IAC = "iac", _("Institutional Activities Coordinator")
+    SITE_COORDINATOR = "site_coordinator", _("PIC site coordinator")
+    CHAPLAIN = "chaplain", _("Chaplain")
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def listed(self) -> "MembershipQuerySet":
+        return self.filter(is_listed=True, user__is_active=True)
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    is_listed = models.BooleanField("listed publicly", default=False)
+    public_title = models.CharField(max_length=100, blank=True)
+    public_phone = PhoneNumberField(blank=True)
+    public_email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["facility__name", "role", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "facility"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} at {self.facility.code}"
+
+    @property
+    def public_title_or_role(self) -> str:
+        return self.public_title or str(self.get_role_display())
+
+
+class ProgramSettings(models.Model):
+    """The one row of program-wide values the PIC Coordinator edits (DESIGN rule 10)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    screening_target_days = models.PositiveSmallIntegerField(
+        default=30, help_text="Days from submission to decision the program aims for."
+    )
+    info_request_days = models.PositiveSmallIntegerField(
+        "days to answer an information request", default=30
+    )
+    access_validity_months = models.PositiveSmallIntegerField(default=24)
+    tb_validity_months = models.PositiveSmallIntegerField("TB test validity (months)", default=12)
+    reminder_window_days = models.PositiveSmallIntegerField(
+        default=60, help_text="Expiring items are shown, and first reminded, this many days ahead."
+    )
+    final_reminder_days = models.PositiveSmallIntegerField(
+        default=7, help_text="The second reminder goes out this many days before expiry."
+    )
+    inactivity_months = models.PositiveSmallIntegerField(
+        default=12, help_text="Access with no approved service hours this long is flagged."
+    )
+    program_visits_default = models.PositiveSmallIntegerField(
+        "program visits before an application is required", default=3
+    )
+    volunteer_hour_value = models.DecimalField(
+        "value of a volunteer hour (USD)",
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("34.79"),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "program settings"
+        verbose_name_plural = "program settings"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="program_settings_singleton"),
+            models.CheckConstraint(
+                condition=models.Q(final_reminder_days__lt=models.F("reminder_window_days")),
+                name="program_settings_reminders_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "Program settings"
+
+    @classmethod
+    def load(cls) -> "ProgramSettings":
+        """Return the settings row (created with the defaults by a migration)."""
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from facilities import views
+
+app_name = "facilities"
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("<str:code>/", views.facility_detail, name="detail"),
+]
+
+# Mounted under /staff/ in the "staff" namespace by pic/urls.py.
+staff_patterns = [
+    path("", views.staff_home, name="home"),
+    path("facilities/<str:code>/", views.staff_facility, name="facility"),
+]

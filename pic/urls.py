@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts.urls import staff_patterns as account_staff_patterns
+from facilities.urls import staff_patterns as facility_staff_patterns
+from pic import views
+
+admin.site.site_header = "PIC Portal administration"
+admin.site.site_title = "PIC Portal admin"
+
+staff_patterns = [*account_staff_patterns, *facility_staff_patterns]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("facilities/", include("facilities.urls")),
+    path("staff/", include((staff_patterns, "staff"))),
+    path("admin/", admin.site.urls),
+]
