@@ -22,7 +22,8 @@ def _read_dotenv(path: Path) -> None:
         os.environ.setdefault(key.strip(), value.strip().strip("'\""))
 
 
-_read_dotenv(BASE_DIR / ".env")
+if not os.environ.get("PIC_SKIP_DOTENV"):
+    _read_dotenv(BASE_DIR / ".env")
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}

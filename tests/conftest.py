@@ -1,0 +1,73 @@
+"""Test-only settings and the fixtures every test module shares."""
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import LazySettings
+
+from accounts.models import User
+from facilities.models import Facility, Membership, Role
+from tests.factories import FacilityFactory, MembershipFactory, StaffUserFactory
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings: LazySettings) -> None:
+    # DEBUG is off in tests, as in production; undo what only a real deployment needs.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def facility(db: Any) -> Facility:
+    return FacilityFactory(code="ACC", name="Algoa Correctional Center")
+
+
+@pytest.fixture
+def other_facility(db: Any) -> Facility:
+    return FacilityFactory(code="BCC", name="Boonville Correctional Center")
+
+
+@pytest.fixture
+def pic_coordinator(db: Any) -> User:
+    return StaffUserFactory(pic_coordinator=True)
+
+
+def member(facility: Facility, role: str = Role.IAC) -> User:
+    """A staff account holding `role` at `facility`."""
+    membership: Membership = MembershipFactory(facility=facility, role=role)
+    return membership.user
+
+
+@pytest.fixture
+def iac(facility: Facility) -> User:
+    return member(facility, Role.IAC)
+
+
+@pytest.fixture
+def chaplain(facility: Facility) -> User:
+    return member(facility, Role.CHAPLAIN)
+
+
+@pytest.fixture
+def clear_cache() -> Iterator[None]:
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,13 @@
+"""Loaded by pytest as a plugin (`-p tests.environment`), before Django reads its settings.
+
+Tests run as production does, with DEBUG off, so the settings need a key and hosts; a
+developer's .env is not read, so a local DATABASE_URL there never points the suite at a
+real database (the Makefile passes DATABASE_URL explicitly for the PostgreSQL run).
+"""
+
+import os
+
+os.environ["DJANGO_DEBUG"] = "0"
+os.environ["PIC_SKIP_DOTENV"] = "1"
+os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key-not-for-production-0123456789")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
