@@ -11,13 +11,13 @@ from audit.services import record
 
 
 class UserCreationAdminForm(AdminUserCreationForm):
-    class Meta(AdminUserCreationForm.Meta):
+    class Meta(AdminUserCreationForm.Meta):  # type: ignore[name-defined]
         model = User
         fields = ("email",)
 
 
 class UserChangeAdminForm(UserChangeForm):
-    class Meta(UserChangeForm.Meta):
+    class Meta(UserChangeForm.Meta):  # type: ignore[name-defined]
         model = User
         fields = "__all__"
 

@@ -25,7 +25,7 @@ class PicUserManager(UserManager["User"]):
             user.set_unusable_password()
         return user
 
-    def _create_user(  # type: ignore[override]
+    def _create_user(
         self, username: Any, email: str | None, password: str | None, **extra: Any
     ) -> "User":
         user = self._create_user_object(username, email, password, **extra)
@@ -62,7 +62,7 @@ class User(AbstractUser):
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects: ClassVar[PicUserManager] = PicUserManager()  # type: ignore[assignment]
+    objects: ClassVar[PicUserManager] = PicUserManager()
 
     class Meta:
         ordering = ["email"]

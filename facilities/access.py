@@ -126,9 +126,7 @@ def facility_required(cap: str) -> Callable[[View], View]:
             if denied is not None:
                 return denied
             facility = (
-                Facility.objects.visible_to(request.user, Capability.VIEW)
-                .filter(code=code)
-                .first()
+                Facility.objects.visible_to(request.user, Capability.VIEW).filter(code=code).first()
             )
             if facility is None:
                 raise Http404("No such facility among yours.")

@@ -10,7 +10,7 @@ class MembershipInline(admin.TabularInline[Membership, Facility]):
     model = Membership
     extra = 0
     can_delete = False
-    fields = ["user", "role", "is_listed", "public_title", "public_phone", "public_email"]
+    fields = ("user", "role", "is_listed", "public_title", "public_phone", "public_email")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

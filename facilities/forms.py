@@ -24,7 +24,9 @@ class DirectoryFilterForm(forms.Form):
     def __init__(self, *args: Any, regions: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if regions:
-            self.fields["region"].choices = [("", _("All regions"))] + [(r, r) for r in regions]
+            region = self.fields["region"]
+            assert isinstance(region, forms.ChoiceField)
+            region.choices = [("", _("All regions")), *((r, r) for r in regions)]
         else:
             # Regions are empty in the source data; the filter appears once staff set them.
             del self.fields["region"]

@@ -1,7 +1,7 @@
 """Facilities, coordinator memberships and the program settings row."""
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from accounts.models import User
 
 
@@ -47,7 +49,7 @@ class FacilityQuerySet(models.QuerySet["Facility"]):
     def open(self) -> "FacilityQuerySet":
         return self.filter(status=FacilityStatus.OPEN)
 
-    def visible_to(self, user: "User", cap: str) -> "FacilityQuerySet":
+    def visible_to(self, user: "User | AnonymousUser", cap: str) -> "FacilityQuerySet":
         from facilities.access import facilities_for
 
         return self.filter(pk__in=facilities_for(user, cap).values("pk"))
@@ -80,7 +82,10 @@ class Facility(models.Model):
     )
     status_note = models.CharField(max_length=255, blank=True)
     source_url = models.URLField(
-        "source", max_length=500, blank=True, help_text="Provenance for staff; never shown publicly."
+        "source",
+        max_length=500,
+        blank=True,
+        help_text="Provenance for staff; never shown publicly.",
     )
     program_visits_override = models.PositiveSmallIntegerField(
         "program visits before an application is required",

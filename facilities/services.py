@@ -12,8 +12,13 @@ from facilities.models import Facility, Membership
 
 # What the PIC Coordinator may do in the Django admin: edit the reference data.
 PIC_COORDINATOR_PERMISSIONS = {
-    "facilities": ["view_facility", "change_facility", "view_programsettings",
-                   "change_programsettings", "view_membership"],
+    "facilities": [
+        "view_facility",
+        "change_facility",
+        "view_programsettings",
+        "change_programsettings",
+        "view_membership",
+    ],
     "audit": ["view_auditevent"],
 }
 

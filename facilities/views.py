@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from facilities.access import Capability, facilities_for, facility_required, staff_required
 from facilities.forms import DirectoryFilterForm
+from facilities.http import HtmxHttpRequest
 from facilities.models import Facility, FacilityKind, Membership, ProgramSettings
 
 # The order a visitor scans the directory in: prisons first, the central office last.
@@ -27,7 +28,7 @@ def _grouped(facilities: list[Facility]) -> list[tuple[str, list[Facility]]]:
 
 @login_not_required
 @require_GET
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: HtmxHttpRequest) -> HttpResponse:
     regions = list(
         Facility.objects.exclude(region="")
         .order_by("region")
@@ -46,7 +47,8 @@ def directory(request: HttpRequest) -> HttpResponse:
 @require_GET
 def facility_detail(request: HttpRequest, code: str) -> HttpResponse:
     listed = Prefetch("memberships", Membership.objects.listed(), to_attr="listed_coordinators")
-    facility = get_object_or_404(Facility.objects.prefetch_related(listed), code=code.upper())
+    facilities = Facility.objects.prefetch_related(listed)  # type: ignore[arg-type]
+    facility = get_object_or_404(facilities, code=code.upper())
     program_visits = facility.program_visits_allowed(ProgramSettings.load())
     return render(
         request,

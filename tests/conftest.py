@@ -14,15 +14,25 @@ from tests.factories import FacilityFactory, MembershipFactory, StaffUserFactory
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
-@pytest.fixture(autouse=True)
-def _test_settings(settings: LazySettings) -> None:
-    # DEBUG is off in tests, as in production; undo what only a real deployment needs.
+def pytest_configure(config: pytest.Config) -> None:
+    """DEBUG is off in tests, as in production; undo only what needs a real deployment.
+
+    Set once, before the live server builds its middleware (which reads these at start).
+    """
+    from django.conf import settings
+
     settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings: LazySettings) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
@@ -35,22 +45,22 @@ def artifacts_dir() -> Path:
 
 @pytest.fixture
 def facility(db: Any) -> Facility:
-    return FacilityFactory(code="ACC", name="Algoa Correctional Center")
+    return FacilityFactory.create(code="ACC", name="Algoa Correctional Center")
 
 
 @pytest.fixture
 def other_facility(db: Any) -> Facility:
-    return FacilityFactory(code="BCC", name="Boonville Correctional Center")
+    return FacilityFactory.create(code="BCC", name="Boonville Correctional Center")
 
 
 @pytest.fixture
 def pic_coordinator(db: Any) -> User:
-    return StaffUserFactory(pic_coordinator=True)
+    return StaffUserFactory.create(pic_coordinator=True)
 
 
 def member(facility: Facility, role: str = Role.IAC) -> User:
     """A staff account holding `role` at `facility`."""
-    membership: Membership = MembershipFactory(facility=facility, role=role)
+    membership: Membership = MembershipFactory.create(facility=facility, role=role)
     return membership.user
 
 

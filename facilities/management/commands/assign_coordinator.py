@@ -46,8 +46,9 @@ class Command(BaseCommand):
         if user is None:
             if not options["create"]:
                 raise CommandError(f"No account for {email}; add --create to make one.")
-            user = User(email=email, first_name=options["first_name"],
-                        last_name=options["last_name"])
+            user = User(
+                email=email, first_name=options["first_name"], last_name=options["last_name"]
+            )
             user.set_password(self._ask_password(user))
             user.save()
         try:

@@ -25,14 +25,38 @@ class DemoCoordinator:
 
 
 COORDINATORS = [
-    DemoCoordinator("iac.acc@demo.test", "Alice", "Carter", "ACC", Role.IAC,
-                    "Institutional Activities Coordinator"),
-    DemoCoordinator("iac.bcc@demo.test", "Ben", "Dalton", "BCC", Role.IAC,
-                    "Institutional Activities Coordinator"),
-    DemoCoordinator("iac.ccc@demo.test", "Carla", "Evans", "CCC", Role.IAC,
-                    "Institutional Activities Coordinator"),
-    DemoCoordinator("site.pp02@demo.test", "Dana", "Fischer", "PP02", Role.SITE_COORDINATOR,
-                    "PIC Site Coordinator"),
+    DemoCoordinator(
+        "iac.acc@demo.test",
+        "Alice",
+        "Carter",
+        "ACC",
+        Role.IAC,
+        "Institutional Activities Coordinator",
+    ),
+    DemoCoordinator(
+        "iac.bcc@demo.test",
+        "Ben",
+        "Dalton",
+        "BCC",
+        Role.IAC,
+        "Institutional Activities Coordinator",
+    ),
+    DemoCoordinator(
+        "iac.ccc@demo.test",
+        "Carla",
+        "Evans",
+        "CCC",
+        Role.IAC,
+        "Institutional Activities Coordinator",
+    ),
+    DemoCoordinator(
+        "site.pp02@demo.test",
+        "Dana",
+        "Fischer",
+        "PP02",
+        Role.SITE_COORDINATOR,
+        "PIC Site Coordinator",
+    ),
 ]
 PIC_COORDINATOR = ("pic@demo.test", "Pat", "Morgan")
 

@@ -1,0 +1,82 @@
+# PIC Portal. `make run` serves a demo on http://127.0.0.1:8000; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check
+# Production-like values for `check --deploy`; never used to serve.
+DEPLOY_ENV := DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=pic.example.org \
+	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')
+DEV_ENV := DJANGO_DEBUG=1
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help run setup test test-sqlite test-postgres lint format typecheck check ci lock clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP_INSTALL) --upgrade pip
+
+$(VENV)/.run-installed: requirements.lock | $(PY)
+	$(PIP_INSTALL) --require-hashes -r requirements.lock
+	touch $@
+
+$(VENV)/.dev-installed: requirements-dev.lock | $(PY)
+	$(PIP_INSTALL) --require-hashes -r requirements-dev.lock
+	touch $@ $(VENV)/.run-installed
+
+setup: $(VENV)/.run-installed ## Install, migrate, load facilities and demo accounts
+	@scripts/system-packages.sh run
+	mkdir -p var
+	$(DEV_ENV) $(PY) manage.py migrate --no-input
+	$(DEV_ENV) $(PY) manage.py createcachetable
+	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then $(DEV_ENV) $(PY) manage.py compilemessages -v0; fi
+	$(DEV_ENV) $(PY) manage.py load_facilities
+	$(DEV_ENV) $(PY) manage.py demo
+
+run: setup ## Set everything up and serve http://127.0.0.1:8000 (prints the demo logins)
+	@echo
+	@echo "PIC Portal: http://127.0.0.1:8000/   (staff sign-in: http://127.0.0.1:8000/staff/login/)"
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(VENV)/.dev-installed ## The whole suite on SQLite, then on PostgreSQL where one is at hand
+	@scripts/system-packages.sh test
+	@$(MAKE) --no-print-directory test-sqlite test-postgres
+
+test-sqlite: $(VENV)/.dev-installed ## The suite on SQLite (browser tests included)
+	@echo "== tests on SQLite"
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: $(VENV)/.dev-installed ## The suite on PostgreSQL (DATABASE_URL or a throwaway cluster)
+	@echo "== tests on PostgreSQL"
+	$(PY) scripts/with_postgres.py -- $(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-installed ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev-installed ## Apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+typecheck: $(VENV)/.dev-installed ## mypy with django-stubs
+	$(DEV_ENV) $(BIN)/mypy .
+
+check: $(VENV)/.dev-installed ## Django checks, missing migrations, and check --deploy in production mode
+	$(DEV_ENV) $(PY) manage.py check --fail-level WARNING
+	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
+	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+
+ci: lint check typecheck test ## What CI runs
+
+lock: | $(PY) ## Re-pin requirements.lock and requirements-dev.lock from pyproject.toml
+	$(PIP_INSTALL) pip-tools
+	$(BIN)/pip-compile --quiet --strip-extras --generate-hashes --no-emit-index-url --no-emit-find-links --allow-unsafe -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --generate-hashes --no-emit-index-url --no-emit-find-links --allow-unsafe --extra test -o requirements-dev.lock pyproject.toml
+
+clean: ## Remove the virtualenv, the SQLite database and test artifacts
+	rm -rf $(VENV) var staticfiles test-artifacts .pytest_cache .mypy_cache .ruff_cache
