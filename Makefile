@@ -7,6 +7,8 @@ PY := $(BIN)/python
 PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check
 # Production-like values for `check --deploy`; never used to serve.
 DEPLOY_ENV := DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=pic.example.org \
+	PIC_FIELD_ENCRYPTION_KEYS=$$($(PY) -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())") \
+	PIC_IDENTIFIER_HASH_KEY=$$($(PY) -c "import secrets; print(secrets.token_hex(32))") \
 	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')
 DEV_ENV := DJANGO_DEBUG=1
 PYTEST_ARGS ?=

@@ -4,11 +4,13 @@ A staff account has a usable password and signs in at /staff/login/; an applican
 has none and signs in only through an e-mailed link.
 """
 
+from datetime import datetime
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 
 class PicUserManager(UserManager["User"]):
@@ -81,3 +83,23 @@ class User(AbstractUser):
     def clean(self) -> None:
         super().clean()
         self.email = normalize_email(self.email)
+
+
+class SignInToken(models.Model):
+    """A one-time e-mailed sign-in link; only the hash of its secret is kept."""
+
+    email = models.EmailField(db_index=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    next_url = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"sign-in link for {self.email}"
+
+    def is_usable(self, now: datetime | None = None) -> bool:
+        return self.used_at is None and (now or timezone.now()) < self.expires_at

@@ -79,6 +79,25 @@ if not DEBUG and not ALLOWED_HOSTS:
     )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# Identifiers at rest: Fernet keys, newest first (it encrypts; all decrypt), and the HMAC key
+# for matching. Development derives stand-ins from the secret key; production must set both.
+if DEBUG and not env("PIC_FIELD_ENCRYPTION_KEYS"):
+    import base64
+    import hashlib
+
+    PIC_FIELD_ENCRYPTION_KEYS = [
+        base64.urlsafe_b64encode(hashlib.sha256(f"fernet:{SECRET_KEY}".encode()).digest()).decode()
+    ]
+    PIC_IDENTIFIER_HASH_KEY = hashlib.sha256(f"hmac:{SECRET_KEY}".encode()).hexdigest()
+else:
+    PIC_FIELD_ENCRYPTION_KEYS = env_list("PIC_FIELD_ENCRYPTION_KEYS") or [
+        env("PIC_FIELD_ENCRYPTION_KEYS", required=True)
+    ]
+    PIC_IDENTIFIER_HASH_KEY = env("PIC_IDENTIFIER_HASH_KEY", required=True)
+
+# Absolute links in e-mails (sign-in links use the address the request came in on).
+PIC_SITE_URL = env("PIC_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -208,6 +227,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env("PIC_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT / "private", "base_url": "/no-public-url/"},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -240,7 +263,7 @@ CONTENT_SECURITY_POLICY = {
 
 EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
+    "accounts.outbox.OutboxBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )

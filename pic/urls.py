@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from accounts.urls import staff_patterns as account_staff_patterns
+from applications.urls import form_patterns
 from facilities.urls import staff_patterns as facility_staff_patterns
 from pic import views
 
@@ -14,6 +16,13 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("facilities/", include("facilities.urls")),
+    path("account/", include("applications.urls")),
+    path("forms/", include((form_patterns, "forms"))),
     path("staff/", include((staff_patterns, "staff"))),
     path("admin/", admin.site.urls),
 ]
+
+if settings.DEBUG:
+    from accounts.outbox import outbox
+
+    urlpatterns.append(path("dev/outbox/", outbox, name="dev_outbox"))

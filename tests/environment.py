@@ -11,3 +11,6 @@ os.environ["DJANGO_DEBUG"] = "0"
 os.environ["PIC_SKIP_DOTENV"] = "1"
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key-not-for-production-0123456789")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# Test-only keys (a Fernet key is 32 url-safe base64 bytes).
+os.environ.setdefault("PIC_FIELD_ENCRYPTION_KEYS", "dGVzdHMtb25seS1mZXJuZXQta2V5LTAxMjM0NTY3ODk=")
+os.environ.setdefault("PIC_IDENTIFIER_HASH_KEY", "tests-only-identifier-hash-key")

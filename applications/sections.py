@@ -1,0 +1,211 @@
+"""The numbered sections of the application: slugs shared by the wizard, information
+requests, the staff view and the PDF, with the forms that ask them and how answers display.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils import formats
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.phonenumber import PhoneNumber
+
+from applications import forms as app_forms
+from applications.models import (
+    Application,
+    CriminalHistoryEntry,
+    Kind,
+    Person,
+    Relationship,
+)
+
+IDENTITY = "identity"
+PLACEMENT = "placement"
+ORGANISATION = "organisation"
+CRIMINAL_HISTORY = "criminal_history"
+RELATIONSHIPS = "relationships"
+EMPLOYMENT = "employment"
+DOCUMENTS = "documents"
+ACKNOWLEDGEMENTS = "acknowledgements"
+
+ORGANISATION_TITLES = {
+    Kind.VOLUNTEER: _("Sponsoring organisation and reference"),
+    Kind.REENTRY_PARTNER: _("Partner organisation and reference"),
+    Kind.STUDENT_INTERN: _("School and internship"),
+}
+
+
+@dataclass(frozen=True)
+class Section:
+    slug: str
+    number: int
+    title: str | Promise
+    # Sections whose answers are a list of entries (child rows) as well as a form.
+    entries: str = ""
+
+    def form_class(self, kind: str) -> type[app_forms.SectionForm] | None:
+        return {
+            IDENTITY: app_forms.IdentityForm,
+            PLACEMENT: app_forms.PlacementForm,
+            ORGANISATION: app_forms.ORGANISATION_FORMS[kind],
+            CRIMINAL_HISTORY: app_forms.CriminalHistoryForm,
+            RELATIONSHIPS: app_forms.RelationshipsForm,
+            EMPLOYMENT: app_forms.EmploymentForm,
+            ACKNOWLEDGEMENTS: app_forms.AcknowledgementsForm,
+        }.get(self.slug)
+
+
+_SECTIONS = [
+    (IDENTITY, _("Applicant information"), ""),
+    (PLACEMENT, _("Facility and service"), ""),
+    (ORGANISATION, "", ""),
+    (CRIMINAL_HISTORY, _("Criminal history"), "criminal_history_entries"),
+    (RELATIONSHIPS, _("Relationships with people under supervision"), "relationships"),
+    (EMPLOYMENT, _("Employment and prior service"), ""),
+    (DOCUMENTS, _("Supporting documents"), ""),
+    (ACKNOWLEDGEMENTS, _("Acknowledgements and signature"), ""),
+]
+SLUGS = [slug for slug, _title, _entries in _SECTIONS]
+# Sections an information request may reopen (a signature is always asked again).
+REOPENABLE = [s for s in SLUGS if s != ACKNOWLEDGEMENTS]
+
+
+def sections_for(kind: str) -> list[Section]:
+    return [
+        Section(slug, number, title or ORGANISATION_TITLES[kind], entries)
+        for number, (slug, title, entries) in enumerate(_SECTIONS, start=1)
+    ]
+
+
+def section(kind: str, slug: str) -> Section | None:
+    return next((s for s in sections_for(kind) if s.slug == slug), None)
+
+
+def neighbours(kind: str, slug: str) -> tuple[str | None, str | None]:
+    index = SLUGS.index(slug)
+    previous = SLUGS[index - 1] if index > 0 else None
+    following = SLUGS[index + 1] if index + 1 < len(SLUGS) else None
+    return previous, following
+
+
+# Repeatable entries: plain formsets over the entry forms (the rows are replaced as a whole
+# when a step is saved, so no row ids travel through the page).
+CriminalHistoryFormSet = forms.formset_factory(
+    app_forms.CriminalHistoryEntryForm, extra=1, max_num=20, can_delete=True
+)
+RelationshipFormSet = forms.formset_factory(
+    app_forms.RelationshipEntryForm, extra=1, max_num=20, can_delete=True
+)
+FORMSETS: dict[str, type[forms.BaseFormSet]] = {  # type: ignore[type-arg]
+    CRIMINAL_HISTORY: CriminalHistoryFormSet,
+    RELATIONSHIPS: RelationshipFormSet,
+}
+ENTRY_FIELDS = {
+    CRIMINAL_HISTORY: ["date", "place", "offence", "disposition", "explanation"],
+    RELATIONSHIPS: ["name", "doc_number", "relationship", "facility"],
+}
+
+
+# Answers are stored as JSON; forms are bound to them again to re-check at submission.
+def to_json(cleaned: dict[str, Any]) -> dict[str, Any]:
+    def convert(value: Any) -> Any:
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, PhoneNumber):
+            return value.as_e164 if value.is_valid() else str(value)
+        if isinstance(value, Decimal):
+            return str(value)
+        return value
+
+    return {name: convert(value) for name, value in cleaned.items()}
+
+
+def to_form_data(form_class: type[forms.Form], values: dict[str, Any]) -> dict[str, Any]:
+    """Turn stored answers back into what a browser would post for `form_class`."""
+    data: dict[str, Any] = {}
+    for name, field in form_class.base_fields.items():
+        value = values.get(name)
+        if isinstance(field, forms.BooleanField):
+            if value:
+                data[name] = "on"
+        elif value not in (None, ""):
+            data[name] = str(value)
+    return data
+
+
+IDENTITY_PERSON_FIELDS = [
+    name for name in app_forms.IdentityForm.base_fields if name not in ("ssn", "dl_number")
+]
+
+
+def identity_values(person: Person) -> dict[str, Any]:
+    """The person's current identity answers (identifiers masked, never decrypted)."""
+    values = to_json({name: getattr(person, name) for name in IDENTITY_PERSON_FIELDS})
+    values["ssn"] = person.ssn_masked
+    values["dl_number"] = person.dl_masked
+    return values
+
+
+def section_values(application: Application, slug: str) -> dict[str, Any]:
+    """What a section's answers are: for identity, the frozen snapshot once submitted."""
+    if slug == IDENTITY and not application.answers.get(IDENTITY):
+        return identity_values(application.person)
+    return dict(application.answers.get(slug, {}))
+
+
+def _display(field: forms.Field, value: Any) -> str:
+    if value in (None, ""):
+        return ""
+    if isinstance(field, forms.BooleanField):
+        return str(_("Agreed")) if value else str(_("Not agreed"))
+    if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+        return str(dict(field.choices).get(value, value))  # type: ignore[arg-type]
+    if isinstance(field, forms.DateField):
+        try:
+            return str(formats.date_format(date.fromisoformat(str(value)), "DATE_FORMAT"))
+        except ValueError:
+            return str(value)
+    if isinstance(value, str) and value.startswith("+1") and len(value) == 12:
+        return PhoneNumber.from_string(value).as_national
+    return str(value)
+
+
+def display_rows(application: Application, slug: str) -> list[tuple[str, str]]:
+    """(label, answer) pairs of a section as the applicant answered it, for pages and PDFs."""
+    sect = section(application.kind, slug)
+    form_class = sect.form_class(application.kind) if sect else None
+    if form_class is None:
+        return []
+    values = section_values(application, slug)
+    return [
+        (str(field.label), _display(field, values.get(name)))
+        for name, field in form_class.base_fields.items()
+    ]
+
+
+def entry_rows(application: Application, slug: str) -> tuple[list[str], list[list[str]]]:
+    """Column labels and rows of a section's repeatable entries."""
+    if slug not in ENTRY_FIELDS:
+        return [], []
+    model = CriminalHistoryEntry if slug == CRIMINAL_HISTORY else Relationship
+    names = ENTRY_FIELDS[slug]
+    labels = [str(model._meta.get_field(name).verbose_name).capitalize() for name in names]
+    rows = []
+    manager = getattr(application, FORMSET_RELATED[slug])
+    for entry in manager.all():
+        row = []
+        for name in names:
+            value = getattr(entry, name)
+            if name == "facility":
+                value = value.name if value else _("Unknown")
+            elif isinstance(value, date):
+                value = formats.date_format(value, "DATE_FORMAT")
+            row.append(str(value or ""))
+        rows.append(row)
+    return labels, rows
+
+
+FORMSET_RELATED = {CRIMINAL_HISTORY: "criminal_history_entries", RELATIONSHIPS: "relationships"}

@@ -1,0 +1,93 @@
+"""Binding a section's forms to what the applicant posted, stored, or left half-typed."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+
+from applications import sections as S
+from applications.forms import AcknowledgementsForm, SectionForm
+from applications.models import Application
+from applications.services import pending_data
+
+
+@dataclass
+class StepForms:
+    section: S.Section
+    form: SectionForm
+    formset: forms.BaseFormSet | None = None  # type: ignore[type-arg]
+    entries: list[dict[str, Any]] = field(default_factory=list)
+
+    def is_valid(self) -> bool:
+        valid = self.form.is_valid()
+        if self.formset is None:
+            return valid
+        valid = self.formset.is_valid() and valid
+        if not valid:
+            return False
+        initial_count = self.formset.initial_form_count()
+        self.entries = [
+            {k: v for k, v in f.cleaned_data.items() if k != "DELETE"}
+            for i, f in enumerate(self.formset.forms)
+            if (i < initial_count or f.has_changed()) and not f.cleaned_data.get("DELETE")
+        ]
+        answer = self.form.cleaned_data.get(_YES_NO[self.section.slug])
+        if answer == "yes" and not self.entries:
+            self.form.add_error(None, _("You answered yes: add at least one entry below."))
+            return False
+        if answer == "no" and self.entries:
+            self.form.add_error(None, _("You answered no: remove the entries below, or answer yes."))
+            return False
+        return True
+
+    def error_links(self) -> list[tuple[str, str]]:
+        """(anchor, message) for the error summary at the top of the page."""
+        links = [("", str(e)) for e in self.form.non_field_errors()]
+        for name, errors in self.form.errors.items():
+            if name != forms.forms.NON_FIELD_ERRORS:
+                label = self.form.fields[name].label
+                links += [(self.form[name].auto_id, f"{label}: {e}") for e in errors]
+        if self.formset is not None:
+            links += [("", str(e)) for e in self.formset.non_form_errors()]
+            for number, entry in enumerate(self.formset.forms, start=1):
+                for name, errors in entry.errors.items():
+                    anchor = entry[name].auto_id if name in entry.fields else ""
+                    label = entry.fields[name].label if name in entry.fields else ""
+                    links += [(anchor, f"{_('Entry')} {number}, {label}: {e}") for e in errors]
+        return links
+
+
+_YES_NO = {S.CRIMINAL_HISTORY: "has_record", S.RELATIONSHIPS: "has_relationships"}
+
+
+def _querydict(raw: dict[str, list[str]]) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for key, values in raw.items():
+        data.setlist(key, values)
+    return data
+
+
+def bind(application: Application, slug: str, data: QueryDict | None = None) -> StepForms:
+    """The section's forms: bound to `data` (a POST), else to half-typed answers kept from
+    an earlier visit (so their errors show again), else unbound with the stored answers."""
+    section = S.section(application.kind, slug)
+    assert section is not None
+    form_class = section.form_class(application.kind)
+    assert form_class is not None
+    if data is None and (raw := pending_data(application, slug)):
+        data = _querydict(raw)
+    kwargs: dict[str, Any] = {"kind": application.kind}
+    if form_class is AcknowledgementsForm:
+        kwargs["person"] = application.person
+    values = S.section_values(application, slug)
+    if slug == S.IDENTITY:
+        values = {**values, "ssn": "", "dl_number": ""}
+    form = form_class(data=data, initial=values, **kwargs)
+    formset = None
+    if slug in S.FORMSETS:
+        manager = getattr(application, S.FORMSET_RELATED[slug])
+        initial = list(manager.values(*S.ENTRY_FIELDS[slug]))
+        formset = S.FORMSETS[slug](data=data, initial=initial, prefix="entries")
+    return StepForms(section=section, form=form, formset=formset)
