@@ -29,6 +29,11 @@ def pytest_configure(config: pytest.Config) -> None:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed
+    # Model import already built the storages (a FileField evaluates its storage callable):
+    # tell the storage handler, as override_settings would.
+    from django.test.signals import setting_changed
+
+    setting_changed.send(sender=None, setting="STORAGES", value=settings.STORAGES, enter=True)
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,10 @@ developer's .env is not read, so a local DATABASE_URL there never points the sui
 real database (the Makefile passes DATABASE_URL explicitly for the PostgreSQL run).
 """
 
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ["DJANGO_DEBUG"] = "0"
 os.environ["PIC_SKIP_DOTENV"] = "1"
@@ -14,3 +17,6 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 # Test-only keys (a Fernet key is 32 url-safe base64 bytes).
 os.environ.setdefault("PIC_FIELD_ENCRYPTION_KEYS", "dGVzdHMtb25seS1mZXJuZXQta2V5LTAxMjM0NTY3ODk=")
 os.environ.setdefault("PIC_IDENTIFIER_HASH_KEY", "tests-only-identifier-hash-key")
+# Uploads go to a throwaway folder, never to the developer's var/media.
+os.environ["PIC_MEDIA_ROOT"] = tempfile.mkdtemp(prefix="pic-test-media-")
+atexit.register(shutil.rmtree, os.environ["PIC_MEDIA_ROOT"], ignore_errors=True)
