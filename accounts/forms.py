@@ -1,7 +1,7 @@
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -43,3 +43,10 @@ class StaffAuthenticationForm(AuthenticationForm):
                 if subject:
                     ratelimit.hit(scope, subject, window_seconds=SIGN_IN_WINDOW_SECONDS)
             raise
+
+
+class StaffPasswordResetForm(PasswordResetForm):
+    """Only staff accounts (a usable password) get a reset link; applicants never do, since
+    an account with a password can no longer sign in by e-mailed link."""
+
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)

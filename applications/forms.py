@@ -49,20 +49,29 @@ def yes_no(label: str, help_text: str = "") -> forms.ChoiceField:
     )
 
 
+class SecretInput(forms.TextInput):
+    """A text box that never puts a value back into the page (identifiers)."""
+
+    def format_value(self, value: Any) -> None:
+        return None
+
+
 def text(
     label: str,
     *,
     required: bool = True,
     max_length: int = 200,
     autocomplete: str = "",
+    secret: bool = False,
     **kw: Any,
 ) -> forms.CharField:
     attrs = {"autocomplete": autocomplete} if autocomplete else {}
+    widget = SecretInput(attrs=attrs) if secret else forms.TextInput(attrs=attrs)
     return forms.CharField(
         label=label,
         required=required,
         max_length=max_length,
-        widget=forms.TextInput(attrs=attrs),
+        widget=widget,
         **kw,
     )
 
@@ -121,6 +130,8 @@ class IdentityForm(SectionForm):
         _("Social Security number (optional)"),
         required=False,
         max_length=11,
+        autocomplete="off",
+        secret=True,
         validators=[ssn_validator],
         help_text=_(
             "Privacy Act notice: giving your Social Security number is voluntary. The "
@@ -132,6 +143,8 @@ class IdentityForm(SectionForm):
         _("Driver licence number (optional)"),
         required=False,
         max_length=20,
+        autocomplete="off",
+        secret=True,
         help_text=_("Kept encrypted. Leave empty to keep the number already on file."),
     )
     dl_state = text(
@@ -343,6 +356,21 @@ def sniff_content_type(head: bytes) -> str | None:
     return None
 
 
+def checked_upload(upload: Any) -> Any:
+    """Refuse files over 10 MB or not PDF, JPEG or PNG by their content; note the type."""
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise forms.ValidationError(_("This file is larger than 10 MB."))
+    head = upload.read(8)
+    upload.seek(0)
+    content_type = sniff_content_type(head)
+    if content_type is None:
+        raise forms.ValidationError(
+            _("This file is not a PDF, JPEG or PNG (whatever its name says).")
+        )
+    upload.sniffed_content_type = content_type
+    return upload
+
+
 class DocumentUploadForm(SectionForm):
     kind_of_document = forms.ChoiceField(label=_("Which document"))
     file = forms.FileField(
@@ -358,18 +386,7 @@ class DocumentUploadForm(SectionForm):
         field.choices = [(k, DocumentKind(k).label) for k in DOCUMENT_KINDS[self.kind]]
 
     def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("This file is larger than 10 MB."))
-        head = upload.read(8)
-        upload.seek(0)
-        content_type = sniff_content_type(head)
-        if content_type is None:
-            raise forms.ValidationError(
-                _("This file is not a PDF, JPEG or PNG (whatever its name says).")
-            )
-        upload.sniffed_content_type = content_type
-        return upload
+        return checked_upload(self.cleaned_data["file"])
 
 
 class AcknowledgementsForm(SectionForm):

@@ -283,8 +283,11 @@ class Application(models.Model):
                 condition=~models.Q(status=Status.DECLINED) | ~models.Q(decline_reason=""),
                 name="application_decline_has_reason",
             ),
+            # A draft withdrawn before it was ever submitted has no reference either.
             models.CheckConstraint(
-                condition=models.Q(status=Status.DRAFT) | models.Q(reference__isnull=False),
+                condition=models.Q(status=Status.DRAFT)
+                | models.Q(status=Status.WITHDRAWN, submitted_at__isnull=True)
+                | models.Q(reference__isnull=False),
                 name="application_submitted_has_reference",
             ),
         ]
@@ -308,6 +311,15 @@ class Application(models.Model):
         if self.kind == Kind.STUDENT_INTERN:
             return str(_("Volunteer/Student Intern Application"))
         return str(_("Application for Facility Access"))
+
+    @property
+    def days_waiting(self) -> int | None:
+        """Whole days since submission, in the department's time zone."""
+        if self.submitted_at is None:
+            return None
+        from applications.age import DEPARTMENT_TZ, today
+
+        return (today() - self.submitted_at.astimezone(DEPARTMENT_TZ).date()).days
 
     @cached_property
     def open_information_request(self) -> "InformationRequest | None":
@@ -403,6 +415,13 @@ class Relationship(models.Model):
         verbose_name=_("facility"),
         help_text=_("Leave empty if you do not know."),
     )
+    # A relation at the requested facility is a conflict until a coordinator writes an
+    # exception (DESIGN rule 5); a revised answer replaces the row, and so the exception.
+    exception_note = models.TextField(blank=True)
+    exception_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    exception_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]
@@ -497,3 +516,49 @@ class ReferenceCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
+
+
+class DuplicateReason(models.TextChoices):
+    SSN = "ssn", _("Same Social Security number")
+    DRIVER_LICENCE = "driver_licence", _("Same driver licence number")
+    NAME_AND_BIRTH = "name_and_birth", _("Same name and date of birth")
+
+
+class PossibleDuplicateQuerySet(models.QuerySet["PossibleDuplicate"]):
+    def open(self) -> "PossibleDuplicateQuerySet":
+        return self.filter(dismissed_at__isnull=True)
+
+    def involving(self, person: Person) -> "PossibleDuplicateQuerySet":
+        return self.filter(models.Q(person=person) | models.Q(other=person))
+
+
+class PossibleDuplicate(models.Model):
+    """Two people who may be one human: flagged to coordinators, never merged silently."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    other = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=20, choices=DuplicateReason.choices)
+    found_at = models.DateTimeField(auto_now_add=True)
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = PossibleDuplicateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-found_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "other"], name="possible_duplicate_pair"),
+            models.CheckConstraint(
+                condition=models.Q(person__lt=models.F("other")),
+                name="possible_duplicate_ordered_pair",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reason__in=DuplicateReason.values),
+                name="possible_duplicate_reason_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ~ {self.other} ({self.reason})"

@@ -1,6 +1,6 @@
 """Every write to people and applications. `transition()` is the only writer of status."""
 
-from dataclasses import dataclass
+import re
 from datetime import date
 from typing import Any
 
@@ -30,7 +30,9 @@ from applications.models import (
     EventKind,
     InformationRequest,
     Mover,
+    DuplicateReason,
     Person,
+    PossibleDuplicate,
     ReferenceCounter,
     Relationship,
     Status,
@@ -207,6 +209,45 @@ def save_identity(*, person: Person, cleaned: dict[str, Any], by: Any) -> Person
         person.dl_hash = crypto.identifier_hash(f"dl:{person.dl_state}", number)
     person.save()
     return person
+
+
+def _normalized_name(person: Person) -> str:
+    return re.sub(r"[^a-z]", "", f"{person.first_name}{person.last_name}".lower())
+
+
+def _contradicts(a: str, b: str) -> bool:
+    return bool(a and b and a != b)
+
+
+@transaction.atomic
+def flag_possible_duplicates(*, person: Person) -> list[PossibleDuplicate]:
+    """Flag people who may be `person` (DESIGN: Vocabulary, Person); never merge."""
+    found: dict[int, str] = {}
+    others = Person.objects.exclude(pk=person.pk)
+    if person.ssn_hash:
+        for pk in others.filter(ssn_hash=person.ssn_hash).values_list("pk", flat=True):
+            found.setdefault(pk, DuplicateReason.SSN)
+    if person.dl_hash:
+        for pk in others.filter(dl_hash=person.dl_hash).values_list("pk", flat=True):
+            found.setdefault(pk, DuplicateReason.DRIVER_LICENCE)
+    name = _normalized_name(person)
+    if person.date_of_birth and name:
+        for other in others.filter(date_of_birth=person.date_of_birth):
+            if _normalized_name(other) != name:
+                continue
+            if _contradicts(person.ssn_hash, other.ssn_hash) or _contradicts(
+                person.dl_hash, other.dl_hash
+            ):
+                continue
+            found.setdefault(other.pk, DuplicateReason.NAME_AND_BIRTH)
+    flags = []
+    for other_pk, reason in found.items():
+        low, high = sorted([person.pk, other_pk])
+        flag, _created = PossibleDuplicate.objects.get_or_create(
+            person_id=low, other_id=high, defaults={"reason": reason}
+        )
+        flags.append(flag)
+    return flags
 
 
 # Drafts ---------------------------------------------------------------------------------
@@ -557,6 +598,7 @@ def submit_application(
     locked.submitted_at = moment
     _compute_flags(locked, today)
     locked.save()
+    flag_possible_duplicates(person=locked.person)
     moved = transition(
         application=locked,
         to=Status.SUBMITTED,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from applications import sections as S
 from applications.forms import AcknowledgementsForm, SectionForm
-from applications.models import Application
+from applications.models import Application, Person
 from applications.services import pending_data
 
 
@@ -69,25 +69,48 @@ def _querydict(raw: dict[str, list[str]]) -> QueryDict:
     return data
 
 
+def build_step(
+    kind: str,
+    slug: str,
+    data: QueryDict | None = None,
+    *,
+    initial: dict[str, Any] | None = None,
+    entries: list[dict[str, Any]] | None = None,
+    person: Person | None = None,
+    prefix: str | None = None,
+) -> StepForms:
+    """A section's form (and entries formset) for an application of `kind`."""
+    section = S.section(kind, slug)
+    assert section is not None
+    form_class = section.form_class(kind)
+    assert form_class is not None
+    kwargs: dict[str, Any] = {"kind": kind, "prefix": prefix}
+    if form_class is AcknowledgementsForm:
+        kwargs["person"] = person
+    form = form_class(data=data, initial=initial or {}, **kwargs)
+    formset = None
+    if slug in S.FORMSETS:
+        entries_prefix = f"{prefix}-entries" if prefix else "entries"
+        formset = S.FORMSETS[slug](data=data, initial=entries or [], prefix=entries_prefix)
+    return StepForms(section=section, form=form, formset=formset)
+
+
 def bind(application: Application, slug: str, data: QueryDict | None = None) -> StepForms:
     """The section's forms: bound to `data` (a POST), else to half-typed answers kept from
     an earlier visit (so their errors show again), else unbound with the stored answers."""
-    section = S.section(application.kind, slug)
-    assert section is not None
-    form_class = section.form_class(application.kind)
-    assert form_class is not None
-    if data is None and (raw := pending_data(application, slug)):
+    kept = data is None and bool(raw := pending_data(application, slug))
+    if kept:
         data = _querydict(raw)
-    kwargs: dict[str, Any] = {"kind": application.kind}
-    if form_class is AcknowledgementsForm:
-        kwargs["person"] = application.person
     values = S.section_values(application, slug)
     if slug == S.IDENTITY:
         values = {**values, "ssn": "", "dl_number": ""}
-    form = form_class(data=data, initial=values, **kwargs)
-    formset = None
+    entries = None
     if slug in S.FORMSETS:
         manager = getattr(application, S.FORMSET_RELATED[slug])
-        initial = list(manager.values(*S.ENTRY_FIELDS[slug]))
-        formset = S.FORMSETS[slug](data=data, initial=initial, prefix="entries")
-    return StepForms(section=section, form=form, formset=formset)
+        entries = list(manager.values(*S.ENTRY_FIELDS[slug]))
+    step = build_step(
+        application.kind, slug, data, initial=values, entries=entries, person=application.person
+    )
+    if kept:
+        step.is_valid()  # the half-typed answers come back with every error they had
+    return step

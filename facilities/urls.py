@@ -10,6 +10,6 @@ urlpatterns = [
 
 # Mounted under /staff/ in the "staff" namespace by pic/urls.py.
 staff_patterns = [
-    path("", views.staff_home, name="home"),
+    path("facilities/", views.staff_home, name="facilities"),
     path("facilities/<str:code>/", views.staff_facility, name="facility"),
 ]

@@ -5,12 +5,13 @@ from django.urls import include, path
 from accounts.urls import staff_patterns as account_staff_patterns
 from applications.urls import form_patterns
 from facilities.urls import staff_patterns as facility_staff_patterns
+from screening.urls import staff_patterns as screening_staff_patterns
 from pic import views
 
 admin.site.site_header = "PIC Portal administration"
 admin.site.site_title = "PIC Portal admin"
 
-staff_patterns = [*account_staff_patterns, *facility_staff_patterns]
+staff_patterns = [*account_staff_patterns, *facility_staff_patterns, *screening_staff_patterns]
 
 urlpatterns = [
     path("", views.home, name="home"),

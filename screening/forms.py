@@ -1,0 +1,260 @@
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
+
+from applications import age
+from applications import sections as S
+from applications.forms import DateInput, checked_upload
+from applications.models import (
+    OPEN_STATUSES,
+    AccessLevel,
+    Application,
+    DeclineReason,
+    Kind,
+    Status,
+)
+from facilities.models import Facility, Role
+from screening.models import CheckOutcome, CheckType, StepState
+
+FLAGS = [
+    ("contact_under_19", _("Contact requested under 19")),
+    ("conflict", _("Relationship conflict")),
+    ("history", _("Disclosed criminal history")),
+    ("pending", _("Pending charges or supervision")),
+    ("banned", _("Statewide ban")),
+    ("duplicate", _("Possible duplicate person")),
+]
+FLAG_FILTERS = {
+    "contact_under_19": Q(flag_contact_under_19=True),
+    "conflict": Q(flag_relationship_conflict=True),
+    "history": Q(flag_criminal_history=True),
+    "pending": Q(flag_pending_or_supervision=True),
+    "banned": Q(is_banned=True),
+    "duplicate": Q(is_duplicate=True),
+}
+
+
+class QueueFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name, reference or e-mail"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All open")), *[(s, Status(s).label) for s in Status.values if s != Status.DRAFT]],
+    )
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All")), *Kind.choices])
+    facility = forms.ModelChoiceField(
+        label=_("Facility"), required=False, queryset=Facility.objects.none(),
+        to_field_name="code", empty_label=_("All my facilities"),
+    )
+    level = forms.ChoiceField(
+        label=_("Access requested"), required=False, choices=[("", _("Any")), *AccessLevel.choices]
+    )
+    flags = forms.MultipleChoiceField(
+        label=_("Flags"), required=False, choices=FLAGS, widget=forms.CheckboxSelectMultiple
+    )
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[("oldest", _("Oldest first")), ("newest", _("Newest first"))],
+    )
+
+    def __init__(self, *args: Any, facilities: QuerySet[Facility], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["facility"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = facilities.order_by("name")
+
+    def filter(self, applications: QuerySet[Application]) -> QuerySet[Application]:
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("status"):
+            applications = applications.filter(status=data["status"])
+        else:
+            applications = applications.filter(status__in=OPEN_STATUSES)
+        if data.get("kind"):
+            applications = applications.filter(kind=data["kind"])
+        if data.get("facility"):
+            applications = applications.filter(facility=data["facility"])
+        if data.get("level"):
+            applications = applications.filter(access_level_requested=data["level"])
+        for flag in data.get("flags") or []:
+            applications = applications.filter(FLAG_FILTERS[flag])
+        text = (data.get("q") or "").strip()
+        if text:
+            condition = (
+                Q(reference__iexact=text)
+                | Q(person__email__iexact=text)
+                | Q(person__last_name__icontains=text)
+                | Q(person__first_name__icontains=text)
+            )
+            parts = text.split()
+            if len(parts) >= 2:
+                condition |= Q(person__first_name__icontains=parts[0]) & Q(
+                    person__last_name__icontains=parts[-1]
+                )
+            applications = applications.filter(condition)
+        order = "-submitted_at" if data.get("sort") == "newest" else "submitted_at"
+        return applications.order_by(order, "pk")
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Note (staff only)"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RequestInformationForm(forms.Form):
+    message = forms.CharField(
+        label=_("What do you need from the applicant?"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The applicant sees this and receives it by e-mail."),
+    )
+    sections = forms.MultipleChoiceField(
+        label=_("Sections to reopen"), widget=forms.CheckboxSelectMultiple
+    )
+    due_on = forms.DateField(label=_("Answer by"), widget=DateInput())
+
+    def __init__(self, *args: Any, kind: str, default_days: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["sections"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [
+            (s.slug, f"{s.number}. {s.title}") for s in S.sections_for(kind) if s.slug in S.REOPENABLE
+        ]
+        self.fields["due_on"].initial = age.today() + timedelta(days=default_days)
+
+    def clean_due_on(self) -> Any:
+        due = self.cleaned_data["due_on"]
+        if due < age.today():
+            raise forms.ValidationError(_("The answer date cannot be in the past."))
+        return due
+
+
+class AnsweredAnotherWayForm(forms.Form):
+    note = forms.CharField(
+        label=_("How did the applicant answer?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class StepForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("Result"),
+        choices=[(StepState.PASSED, _("Passed")), (StepState.FAILED, _("Failed")),
+                 (StepState.PENDING, _("Pending"))],
+    )
+    occurred_on = forms.DateField(label=_("Date"), required=False, widget=DateInput())
+    conducted_by = forms.CharField(label=_("By whom"), required=False, max_length=120)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class WaiveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for waiving"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CheckForm(forms.Form):
+    check_type = forms.ChoiceField(label=_("Check"), choices=CheckType.choices)
+    run_on = forms.DateField(label=_("Date run"), widget=DateInput())
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=CheckOutcome.choices)
+    reference = forms.CharField(label=_("Reference number"), required=False, max_length=60)
+
+    def clean_run_on(self) -> Any:
+        run_on = self.cleaned_data["run_on"]
+        if run_on > age.today():
+            raise forms.ValidationError(_("This date is in the future."))
+        return run_on
+
+
+class ConflictForm(forms.Form):
+    note = forms.CharField(
+        label=_("Written exception"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DeclineForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=DeclineReason.choices)
+    note = forms.CharField(
+        label=_("Note to the applicant (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ApproveForm(forms.Form):
+    level = forms.ChoiceField(label=_("Access level granted"), choices=AccessLevel.choices)
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=2000)
+
+    def __init__(self, *args: Any, requested: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["level"]
+        assert isinstance(field, forms.ChoiceField)
+        if requested != AccessLevel.CONTACT:
+            field.choices = [(AccessLevel.NO_CONTACT, AccessLevel.NO_CONTACT.label)]
+        field.initial = requested
+
+
+class WithdrawOnBehalfForm(forms.Form):
+    reason = forms.CharField(
+        label=_("How did the applicant ask to withdraw?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class BanForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the statewide ban"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class LiftBanForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for lifting the ban"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class PaperDetailsForm(forms.Form):
+    """What only a paper application has: the signed date and the scan of the signed form."""
+
+    signed_on = forms.DateField(label=_("Date signed on the paper form"), widget=DateInput())
+    scan = forms.FileField(label=_("Scan of the signed paper application"),
+                           help_text=_("PDF, JPEG or PNG, at most 10 MB."))
+
+    def clean_scan(self) -> Any:
+        return checked_upload(self.cleaned_data["scan"])
+
+    def clean_signed_on(self) -> Any:
+        signed_on = self.cleaned_data["signed_on"]
+        if signed_on > age.today():
+            raise forms.ValidationError(_("This date is in the future."))
+        return signed_on
+
+
+class CoordinatorForm(forms.Form):
+    email = forms.EmailField(label=_("Work e-mail address"))
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    is_listed = forms.BooleanField(label=_("List on the public facility page"), required=False)
+    public_title = forms.CharField(label=_("Public title"), required=False, max_length=100)
+    public_phone = PhoneNumberField(label=_("Public phone"), required=False, region="US")
+    public_email = forms.EmailField(label=_("Public e-mail"), required=False)

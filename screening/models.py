@@ -1,0 +1,293 @@
+"""Screening: steps and background checks, facility access grants, statewide bans."""
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import AccessLevel, Application, Kind, Person
+from facilities.models import Facility
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
+
+class StepKind(models.TextChoices):
+    COMPLETENESS = "completeness", _("Completeness review")
+    BACKGROUND_CHECK = "background_check", _("Background check")
+    INTERVIEW = "interview", _("Interview")
+    SCHOOL_VERIFICATION = "school_verification", _("School verification")
+    ORGANISATION_VERIFICATION = "organisation_verification", _("Organisation verification")
+
+
+class StepRequirement(models.Model):
+    """Which steps an application of a kind needs (the PIC Coordinator edits these)."""
+
+    application_kind = models.CharField(max_length=20, choices=Kind.choices)
+    step_kind = models.CharField(max_length=32, choices=StepKind.choices)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["application_kind", "order", "step_kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application_kind", "step_kind"], name="step_requirement_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(application_kind__in=Kind.values),
+                name="step_requirement_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(step_kind__in=StepKind.values),
+                name="step_requirement_step_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_application_kind_display()}: {self.get_step_kind_display()}"
+
+
+class StepState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    PASSED = "passed", _("Passed")
+    FAILED = "failed", _("Failed")
+    WAIVED = "waived", _("Waived")
+
+
+class ScreeningStep(models.Model):
+    """One required step of one application, copied from the requirements at review start."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="screening_steps"
+    )
+    step_kind = models.CharField(max_length=32, choices=StepKind.choices)
+    order = models.PositiveSmallIntegerField(default=0)
+    state = models.CharField(max_length=8, choices=StepState.choices, default=StepState.PENDING)
+    occurred_on = models.DateField(null=True, blank=True)
+    conducted_by = models.CharField(max_length=120, blank=True)
+    note = models.TextField(blank=True)
+    waive_reason = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "step_kind"], name="screening_step_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(step_kind__in=StepKind.values), name="screening_step_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=StepState.values), name="screening_step_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state=StepState.WAIVED) | ~models.Q(waive_reason=""),
+                name="screening_step_waiver_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_kind_display()}: {self.get_state_display()}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.state in (StepState.PASSED, StepState.WAIVED)
+
+
+class CheckType(models.TextChoices):
+    MULES = "mules", "MULES"
+    NCIC = "ncic", "NCIC"
+    MACHS = "machs", "MACHS"
+    FINGERPRINT = "fingerprint", _("Fingerprint")
+
+
+class CheckOutcome(models.TextChoices):
+    CLEARED = "cleared", _("Cleared")
+    NOT_CLEARED = "not_cleared", _("Not cleared")
+    NEEDS_REVIEW = "needs_review", _("Needs review")
+
+
+class BackgroundCheck(models.Model):
+    """The result of one check; the raw criminal-history report is never stored (rule 6)."""
+
+    step = models.ForeignKey(ScreeningStep, on_delete=models.CASCADE, related_name="checks")
+    check_type = models.CharField(max_length=12, choices=CheckType.choices)
+    run_on = models.DateField()
+    outcome = models.CharField(max_length=12, choices=CheckOutcome.choices)
+    reference = models.CharField(max_length=60, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["run_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(check_type__in=CheckType.values), name="check_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(outcome__in=CheckOutcome.values), name="check_outcome_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_check_type_display()} {self.run_on}: {self.get_outcome_display()}"
+
+
+class AccessStatus(models.TextChoices):
+    PENDING_ACTIVATION = "pending_activation", _("Pending activation")
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    EXPIRED = "expired", _("Expired")
+    ENDED = "ended", _("Ended")
+    REVOKED = "revoked", _("Revoked")
+
+
+LIVE_ACCESS = (
+    AccessStatus.PENDING_ACTIVATION,
+    AccessStatus.ACTIVE,
+    AccessStatus.SUSPENDED,
+    AccessStatus.EXPIRED,
+)
+# DESIGN: the facility access lifecycle and its only moves.
+ACCESS_TRANSITIONS: dict[str, set[str]] = {
+    AccessStatus.PENDING_ACTIVATION: {AccessStatus.ACTIVE, AccessStatus.ENDED, AccessStatus.REVOKED},
+    AccessStatus.ACTIVE: {
+        AccessStatus.SUSPENDED,
+        AccessStatus.EXPIRED,
+        AccessStatus.ENDED,
+        AccessStatus.REVOKED,
+    },
+    AccessStatus.SUSPENDED: {AccessStatus.ACTIVE, AccessStatus.ENDED, AccessStatus.REVOKED},
+    AccessStatus.EXPIRED: {AccessStatus.ACTIVE, AccessStatus.ENDED},
+}
+
+
+class FacilityAccessQuerySet(models.QuerySet["FacilityAccess"]):
+    def live(self) -> "FacilityAccessQuerySet":
+        return self.filter(status__in=LIVE_ACCESS)
+
+    def visible_to(self, user: "User | AnonymousUser", cap: str) -> "FacilityAccessQuerySet":
+        from facilities.access import facilities_for
+
+        return self.filter(facility__in=facilities_for(user, cap))
+
+
+class FacilityAccess(models.Model):
+    """The grant an approved application produces, with its own lifecycle."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="grants")
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="grants")
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="grant"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    level_approved = models.CharField(max_length=12, choices=AccessLevel.choices)
+    level_effective = models.CharField(max_length=12, choices=AccessLevel.choices, blank=True)
+    status = models.CharField(
+        max_length=20, choices=AccessStatus.choices, default=AccessStatus.PENDING_ACTIVATION
+    )
+    badge_number = models.CharField(max_length=24, unique=True, null=True, blank=True)
+    starts_on = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FacilityAccessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "facility access"
+        verbose_name_plural = "facility access grants"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "facility"],
+                condition=models.Q(status__in=LIVE_ACCESS),
+                name="one_live_grant_per_person_facility",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=AccessStatus.values), name="access_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level_approved__in=AccessLevel.values),
+                name="access_level_approved_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level_effective="")
+                | models.Q(level_effective__in=AccessLevel.values),
+                name="access_level_effective_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=Kind.values), name="access_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} at {self.facility.code}: {self.get_status_display()}"
+
+    def can_transition_to(self, status: str) -> bool:
+        return status in ACCESS_TRANSITIONS.get(self.status, set())
+
+
+class AccessEvent(models.Model):
+    access = models.ForeignKey(FacilityAccess, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=255, blank=True)
+    from_status = models.CharField(max_length=20, choices=AccessStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=AccessStatus.choices)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.access_id}: {self.from_status} → {self.to_status}"
+
+
+class BanQuerySet(models.QuerySet["Ban"]):
+    def active(self) -> "BanQuerySet":
+        return self.filter(lifted_at__isnull=True)
+
+
+class Ban(models.Model):
+    """A statewide ban: no approval or activation anywhere while it stands (rule 2)."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="bans")
+    reason = models.TextField()
+    banned_on = models.DateField()
+    banned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lift_reason = models.TextField(blank=True)
+
+    objects = BanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(lifted_at__isnull=True),
+                name="one_standing_ban_per_person",
+            ),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="ban_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Ban of {self.person} from {self.banned_on}"

@@ -1,0 +1,63 @@
+"""Read models for staff pages that cross apps."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+
+from applications.models import Application, Person, PossibleDuplicate, Status
+from facilities.access import Capability, facilities_for
+from screening.models import Ban, FacilityAccess
+
+
+@dataclass(frozen=True)
+class ElsewhereFact:
+    facility: str
+    what: str
+    status: str
+
+
+def statewide_facts(person: Person, user: Any) -> list[ElsewhereFact]:
+    """Status only (never answers or notes) of the person's open applications and access at
+    facilities the user does not hold."""
+    mine = facilities_for(user, Capability.VIEW)
+    facts = [
+        ElsewhereFact(a.facility.name, str(a.get_kind_display()), str(a.get_status_display()))
+        for a in Application.objects.open()
+        .filter(person=person)
+        .exclude(facility__in=mine)
+        .select_related("facility")
+    ]
+    facts += [
+        ElsewhereFact(g.facility.name, str(g.get_kind_display()), str(g.get_status_display()))
+        for g in FacilityAccess.objects.live()
+        .filter(person=person)
+        .exclude(facility__in=mine)
+        .select_related("facility")
+    ]
+    return facts
+
+
+def with_statewide_flags(applications: QuerySet[Application]) -> QuerySet[Application]:
+    """Annotate is_banned and is_duplicate without a query per row."""
+    banned = Ban.objects.active().filter(person=OuterRef("person"))
+    flagged_as_first = PossibleDuplicate.objects.open().filter(person=OuterRef("person"))
+    flagged_as_second = PossibleDuplicate.objects.open().filter(other=OuterRef("person"))
+    return applications.annotate(
+        is_banned=Exists(banned),
+        is_duplicate=ExpressionWrapper(
+            Q(Exists(flagged_as_first)) | Q(Exists(flagged_as_second)),
+            output_field=BooleanField(),
+        ),
+    )
+
+
+def applications_of(person: Person, user: Any) -> QuerySet[Application]:
+    """The person's applications at the user's facilities (drafts are private)."""
+    return (
+        Application.objects.visible_to(user, Capability.VIEW)
+        .filter(person=person)
+        .exclude(status=Status.DRAFT)
+        .select_related("facility")
+        .order_by("-submitted_at")
+    )

@@ -1,0 +1,145 @@
+"""The staff application page: answers, flags, steps, timeline, and the allowed actions."""
+
+from typing import Any
+
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from applications import age
+from applications import sections as S
+from applications.models import Application, PossibleDuplicate, Status
+from audit.services import record
+from facilities.access import Capability, has_capability, is_pic_coordinator, staff_required
+from facilities.models import ProgramSettings
+from screening import forms as F
+from screening.models import StepKind
+from screening.queries import statewide_facts
+from screening.services import approval_problems, standing_ban
+from screening.views.common import staff_application
+
+
+def answer_blocks(application: Application) -> list[dict[str, Any]]:
+    blocks = []
+    for section in S.sections_for(application.kind):
+        labels, rows = S.entry_rows(application, section.slug)
+        blocks.append(
+            {
+                "section": section,
+                "rows": S.display_rows(application, section.slug),
+                "entry_labels": labels,
+                "entry_rows": rows,
+            }
+        )
+    return blocks
+
+
+def detail_context(
+    request: HttpRequest, application: Application, bound: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Everything the page shows; `bound` holds forms that came back with errors."""
+    user = request.user
+    facility = application.facility
+    can_record = has_capability(user, Capability.RECORD, facility)
+    can_decide = has_capability(user, Capability.DECIDE, facility)
+    settings = ProgramSettings.load()
+    steps = list(
+        application.screening_steps.prefetch_related("checks").order_by("order", "pk")
+    )
+    forms: dict[str, Any] = {
+        "note": F.NoteForm(),
+        "request_info": F.RequestInformationForm(
+            kind=application.kind, default_days=settings.info_request_days
+        ),
+        "answered": F.AnsweredAnotherWayForm(),
+        "decline": F.DeclineForm(),
+        "approve": F.ApproveForm(requested=application.access_level_requested),
+        "withdraw": F.WithdrawOnBehalfForm(),
+        "check": F.CheckForm(),
+        **(bound or {}),
+    }
+    # Each step and each conflict carries its own form, bound when it came back with errors.
+    for step in steps:
+        step.form = forms.get(f"step-{step.pk}") or F.StepForm(
+            initial={"state": step.state if step.state != "waived" else "passed",
+                     "occurred_on": step.occurred_on or age.today(),
+                     "conducted_by": step.conducted_by, "note": step.note},
+            prefix=f"step-{step.pk}",
+        )
+        step.waive_form = forms.get(f"waive-{step.pk}") or F.WaiveForm(prefix=f"waive-{step.pk}")
+    conflicts = list(
+        application.relationships.filter(facility=facility).select_related("facility")
+    )
+    for relationship in conflicts:
+        relationship.form = forms.get(f"conflict-{relationship.pk}") or F.ConflictForm(
+            prefix=f"conflict-{relationship.pk}"
+        )
+    duplicates = PossibleDuplicate.objects.open().involving(application.person)
+    return {
+        "application": application,
+        "person": application.person,
+        "sections": answer_blocks(application),
+        "documents": application.documents.all(),
+        "events": application.events.select_related("actor"),
+        "steps": steps,
+        "background_step_kind": StepKind.BACKGROUND_CHECK,
+        "conflicts": conflicts,
+        "ban": standing_ban(application.person),
+        "duplicates": duplicates.count(),
+        "elsewhere": statewide_facts(application.person, user),
+        "gate": approval_problems(application) if application.status == Status.IN_REVIEW else [],
+        "information_request": application.open_information_request,
+        "can_record": can_record,
+        "can_decide": can_decide,
+        "is_pic": is_pic_coordinator(user),
+        "today": age.today(),
+        "target_days": settings.screening_target_days,
+        "forms": forms,
+    }
+
+
+def render_detail(
+    request: HttpRequest, application: Application, bound: dict[str, Any] | None = None
+) -> HttpResponse:
+    return render(
+        request, "screening/application_detail.html", detail_context(request, application, bound)
+    )
+
+
+@require_GET
+@staff_required(Capability.VIEW)
+def application_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    return render_detail(request, staff_application(request, reference, Capability.VIEW))
+
+
+@require_GET
+@staff_required(Capability.VIEW)
+@cache_control(private=True, no_store=True)
+def application_pdf(request: HttpRequest, reference: str) -> HttpResponse:
+    from applications.pdf import application_pdf as make_pdf
+
+    application = staff_application(request, reference, Capability.VIEW)
+    record(by=request.user, action="applications.pdf_downloaded", target=application,
+           facility=application.facility)
+    response = HttpResponse(make_pdf(application), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{application.reference}.pdf"'
+    return response
+
+
+@require_GET
+@staff_required(Capability.VIEW)
+@cache_control(private=True, no_store=True)
+def application_document(request: HttpRequest, reference: str, document_id: str) -> FileResponse:
+    application = staff_application(request, reference, Capability.VIEW)
+    document = get_object_or_404(application.documents, public_id=document_id)
+    record(by=request.user, action="applications.document_downloaded", target=document,
+           facility=application.facility)
+    return FileResponse(
+        document.file.open("rb"),
+        content_type=document.content_type,
+        as_attachment=True,
+        filename=document.original_name,
+    )
+
+
