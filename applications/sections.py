@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.utils import formats
 from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import PhoneNumber
 
@@ -192,7 +193,7 @@ def entry_rows(application: Application, slug: str) -> tuple[list[str], list[lis
         return [], []
     model = CriminalHistoryEntry if slug == CRIMINAL_HISTORY else Relationship
     names = ENTRY_FIELDS[slug]
-    labels = [str(model._meta.get_field(name).verbose_name).capitalize() for name in names]
+    labels = [capfirst(str(model._meta.get_field(name).verbose_name)) for name in names]
     rows = []
     manager = getattr(application, FORMSET_RELATED[slug])
     for entry in manager.all():
