@@ -263,9 +263,7 @@ CONTENT_SECURITY_POLICY = {
 
 EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND",
-    "accounts.outbox.OutboxBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
+    "accounts.outbox.OutboxBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
@@ -288,6 +286,7 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+CSRF_FAILURE_VIEW = "pic.views.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 8
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -299,4 +298,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # One line per task and per layout step is noise; their warnings still show.
+        "django_tasks": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -48,12 +48,20 @@ class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("All open")), *[(s, Status(s).label) for s in Status.values if s != Status.DRAFT]],
+        choices=[
+            ("", _("All open")),
+            *[(s, Status(s).label) for s in Status.values if s != Status.DRAFT],
+        ],
     )
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All")), *Kind.choices])
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All")), *Kind.choices]
+    )
     facility = forms.ModelChoiceField(
-        label=_("Facility"), required=False, queryset=Facility.objects.none(),
-        to_field_name="code", empty_label=_("All my facilities"),
+        label=_("Facility"),
+        required=False,
+        queryset=Facility.objects.none(),
+        to_field_name="code",
+        empty_label=_("All my facilities"),
     )
     level = forms.ChoiceField(
         label=_("Access requested"), required=False, choices=[("", _("Any")), *AccessLevel.choices]
@@ -128,7 +136,9 @@ class RequestInformationForm(forms.Form):
         field = self.fields["sections"]
         assert isinstance(field, forms.MultipleChoiceField)
         field.choices = [
-            (s.slug, f"{s.number}. {s.title}") for s in S.sections_for(kind) if s.slug in S.REOPENABLE
+            (s.slug, f"{s.number}. {s.title}")
+            for s in S.sections_for(kind)
+            if s.slug in S.REOPENABLE
         ]
         self.fields["due_on"].initial = age.today() + timedelta(days=default_days)
 
@@ -150,8 +160,11 @@ class AnsweredAnotherWayForm(forms.Form):
 class StepForm(forms.Form):
     state = forms.ChoiceField(
         label=_("Result"),
-        choices=[(StepState.PASSED, _("Passed")), (StepState.FAILED, _("Failed")),
-                 (StepState.PENDING, _("Pending"))],
+        choices=[
+            (StepState.PASSED, _("Passed")),
+            (StepState.FAILED, _("Failed")),
+            (StepState.PENDING, _("Pending")),
+        ],
     )
     occurred_on = forms.DateField(label=_("Date"), required=False, widget=DateInput())
     conducted_by = forms.CharField(label=_("By whom"), required=False, max_length=120)
@@ -236,8 +249,10 @@ class PaperDetailsForm(forms.Form):
     """What only a paper application has: the signed date and the scan of the signed form."""
 
     signed_on = forms.DateField(label=_("Date signed on the paper form"), widget=DateInput())
-    scan = forms.FileField(label=_("Scan of the signed paper application"),
-                           help_text=_("PDF, JPEG or PNG, at most 10 MB."))
+    scan = forms.FileField(
+        label=_("Scan of the signed paper application"),
+        help_text=_("PDF, JPEG or PNG, at most 10 MB."),
+    )
 
     def clean_scan(self) -> Any:
         return checked_upload(self.cleaned_data["scan"])

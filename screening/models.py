@@ -159,7 +159,11 @@ LIVE_ACCESS = (
 )
 # DESIGN: the facility access lifecycle and its only moves.
 ACCESS_TRANSITIONS: dict[str, set[str]] = {
-    AccessStatus.PENDING_ACTIVATION: {AccessStatus.ACTIVE, AccessStatus.ENDED, AccessStatus.REVOKED},
+    AccessStatus.PENDING_ACTIVATION: {
+        AccessStatus.ACTIVE,
+        AccessStatus.ENDED,
+        AccessStatus.REVOKED,
+    },
     AccessStatus.ACTIVE: {
         AccessStatus.SUSPENDED,
         AccessStatus.EXPIRED,
@@ -186,9 +190,7 @@ class FacilityAccess(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="grants")
     facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="grants")
-    application = models.OneToOneField(
-        Application, on_delete=models.PROTECT, related_name="grant"
-    )
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="grant")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     level_approved = models.CharField(max_length=12, choices=AccessLevel.choices)
     level_effective = models.CharField(max_length=12, choices=AccessLevel.choices, blank=True)

@@ -149,8 +149,13 @@ def waive_step(*, step: ScreeningStep, by: Any, reason: str) -> ScreeningStep:
     step.recorded_at = timezone.now()
     step.save()
     _step_event(step, by, f"{step.get_step_kind_display()} waived: {reason}")
-    record(by=by, action="screening.step_waived", target=step.application,
-           facility=step.application.facility, details={"step": step.step_kind})
+    record(
+        by=by,
+        action="screening.step_waived",
+        target=step.application,
+        facility=step.application.facility,
+        details={"step": step.step_kind},
+    )
     return step
 
 
@@ -263,9 +268,7 @@ def approval_problems(application: Application, on: date | None = None) -> list[
         problems.append(_("The applicant is not 18 yet."))
     if standing_ban(application.person):
         problems.append(_("The applicant is under a statewide ban."))
-    unresolved = application.relationships.filter(
-        facility=application.facility, exception_note=""
-    )
+    unresolved = application.relationships.filter(facility=application.facility, exception_note="")
     for relationship in unresolved:
         problems.append(
             _("Relationship conflict not resolved: %(who)s.") % {"who": str(relationship)}
@@ -285,8 +288,10 @@ def approve_application(
     *, application: Application, by: Any, level: str, note: str = ""
 ) -> FacilityAccess:
     """Approve at `level` (never more than requested) and create the pending grant."""
-    locked = Application.objects.select_for_update().select_related("person", "facility").get(
-        pk=application.pk
+    locked = (
+        Application.objects.select_for_update()
+        .select_related("person", "facility")
+        .get(pk=application.pk)
     )
     if level not in AccessLevel.values:
         raise ScreeningError(_("Choose the access level granted."))
@@ -319,8 +324,13 @@ def approve_application(
         to_status=AccessStatus.PENDING_ACTIVATION,
         text=_("Created by approval of %(reference)s.") % {"reference": moved.reference},
     )
-    record(by=by, action="screening.application_approved", target=moved,
-           facility=moved.facility, details={"level": level})
+    record(
+        by=by,
+        action="screening.application_approved",
+        target=moved,
+        facility=moved.facility,
+        details={"level": level},
+    )
     transaction.on_commit(
         lambda: app_services._mail_applicant(
             moved, "application_approved", level=str(AccessLevel(level).label)
@@ -348,8 +358,13 @@ def decline_application(
         data={"reason": reason},
         decline_reason=reason,
     )
-    record(by=by, action="screening.application_declined", target=moved,
-           facility=moved.facility, details={"reason": reason})
+    record(
+        by=by,
+        action="screening.application_declined",
+        target=moved,
+        facility=moved.facility,
+        details={"reason": reason},
+    )
     transaction.on_commit(
         lambda: app_services._mail_applicant(
             moved, "application_declined", reason=str(DeclineReason(reason).label)
@@ -410,13 +425,13 @@ def merge_problems(keep: Person, merge: Person) -> list[str]:
         Application.objects.live().filter(person=merge).values_list("facility_id", "kind")
     )
     if kept_live & merged_live:
-        problems.append(
-            _("Both hold a live application of the same kind at the same facility.")
-        )
-    kept_grants = set(FacilityAccess.objects.live().filter(person=keep).values_list(
-        "facility_id", flat=True))
-    merged_grants = set(FacilityAccess.objects.live().filter(person=merge).values_list(
-        "facility_id", flat=True))
+        problems.append(_("Both hold a live application of the same kind at the same facility."))
+    kept_grants = set(
+        FacilityAccess.objects.live().filter(person=keep).values_list("facility_id", flat=True)
+    )
+    merged_grants = set(
+        FacilityAccess.objects.live().filter(person=merge).values_list("facility_id", flat=True)
+    )
     if kept_grants & merged_grants:
         problems.append(_("Both hold live access at the same facility."))
     return problems
@@ -440,8 +455,18 @@ def merge_people(*, keep: Person, merge: Person, by: Any) -> Person:
             lifted_at=timezone.now(), lift_reason=_("Merged into another person's ban.")
         )
     Ban.objects.filter(person=merge).update(person=keep)
-    for field in ("ssn_encrypted", "ssn_last4", "ssn_hash", "dl_number_encrypted", "dl_last4",
-                  "dl_hash", "dl_state", "email", "phone", "date_of_birth"):
+    for field in (
+        "ssn_encrypted",
+        "ssn_last4",
+        "ssn_hash",
+        "dl_number_encrypted",
+        "dl_last4",
+        "dl_hash",
+        "dl_state",
+        "email",
+        "phone",
+        "date_of_birth",
+    ):
         if not getattr(keep, field) and getattr(merge, field):
             setattr(keep, field, getattr(merge, field))
     user = merge.user
@@ -457,15 +482,18 @@ def merge_people(*, keep: Person, merge: Person, by: Any) -> Person:
             application,
             EventKind.NOTE,
             by=by,
-            text=_("People merged: %(merged)s into %(kept)s.") % {
-                "merged": merge_label, "kept": str(keep)},
+            text=_("People merged: %(merged)s into %(kept)s.")
+            % {"merged": merge_label, "kept": str(keep)},
         )
     record(
         by=by,
         action="screening.people_merged",
         target=keep,
-        details={"merged": merge_id, "merged_label": merge_label,
-                 "applications": moved_applications},
+        details={
+            "merged": merge_id,
+            "merged_label": merge_label,
+            "applications": moved_applications,
+        },
     )
     return keep
 
@@ -475,8 +503,12 @@ def dismiss_duplicate(*, flag: PossibleDuplicate, by: Any) -> None:
     flag.dismissed_at = timezone.now()
     flag.dismissed_by = by if isinstance(by, User) else None
     flag.save(update_fields=["dismissed_at", "dismissed_by"])
-    record(by=by, action="screening.duplicate_dismissed", target=flag.person,
-           details={"other": str(flag.other.public_id)})
+    record(
+        by=by,
+        action="screening.duplicate_dismissed",
+        target=flag.person,
+        details={"other": str(flag.other.public_id)},
+    )
 
 
 # Paper applications ---------------------------------------------------------------------
@@ -503,7 +535,10 @@ def enter_paper_application(
     person = Person.objects.create(email=identity.get("email") or "")
     app_services.save_identity(person=person, cleaned=identity, by=by)
     application = Application.objects.create(
-        person=person, facility=facility, kind=kind, channel=Channel.PAPER,
+        person=person,
+        facility=facility,
+        kind=kind,
+        channel=Channel.PAPER,
         entered_by=by if isinstance(by, User) else None,
     )
     for slug, (cleaned, entries) in sections.items():
@@ -512,14 +547,16 @@ def enter_paper_application(
                 application=application, slug=slug, cleaned=cleaned, entries=entries, by=by
             )
     app_services.add_document(
-        application=application, kind="paper_scan", upload=scan,
-        content_type=scan_content_type, by=by,
+        application=application,
+        kind="paper_scan",
+        upload=scan,
+        content_type=scan_content_type,
+        by=by,
     )
     submitted = app_services.submit_application(application=application, by=by, on_behalf=True)
     submitted.signed_on = signed_on  # the date on the paper, not the day it was keyed in
     submitted.save(update_fields=["signed_on"])
-    record(by=by, action="screening.paper_application_entered", target=submitted,
-           facility=facility)
+    record(by=by, action="screening.paper_application_entered", target=submitted, facility=facility)
     return submitted
 
 
@@ -557,8 +594,14 @@ def add_coordinator(
             _("This address belongs to an applicant's account; use a work address instead.")
         )
     assign_coordinator(
-        by=by, user=user, facility=facility, role=role, is_listed=is_listed,
-        public_title=public_title, public_phone=public_phone, public_email=public_email,
+        by=by,
+        user=user,
+        facility=facility,
+        role=role,
+        is_listed=is_listed,
+        public_title=public_title,
+        public_phone=public_phone,
+        public_email=public_email,
     )
     if created:
         uid = urlsafe_base64_encode(force_bytes(user.pk))

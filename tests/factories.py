@@ -79,19 +79,15 @@ class MembershipFactory(factory.Factory[Membership]):
 
 
 # Applicants and applications, built through the same forms and services as the wizard.
-from datetime import date  # noqa: E402
 
-from django.http import QueryDict  # noqa: E402
 
-from applications import sections as S  # noqa: E402
 from applications.models import Application, Kind, Person  # noqa: E402
+from applications.samples import answer_section, sample_answers  # noqa: E402
 from applications.services import (  # noqa: E402
     person_for_login,
-    save_section,
     start_application,
     submit_application,
 )
-from applications.wizard import bind  # noqa: E402
 
 
 def applicant(email: str | None = None, **person_fields: Any) -> Person:
@@ -104,100 +100,12 @@ def applicant(email: str | None = None, **person_fields: Any) -> Person:
     return person
 
 
-def _entries(rows: list[dict[str, str]]) -> dict[str, str]:
-    data = {
-        "entries-TOTAL_FORMS": str(len(rows)),
-        "entries-INITIAL_FORMS": "0",
-        "entries-MIN_NUM_FORMS": "0",
-        "entries-MAX_NUM_FORMS": "20",
-    }
-    for index, row in enumerate(rows):
-        data.update({f"entries-{index}-{key}": value for key, value in row.items()})
-    return data
-
-
-def valid_answers(
-    kind: str, *, born: date = date(1980, 5, 17), first: str = "Jordan", last: str = "Rivera"
-) -> dict[str, dict[str, str]]:
-    """POST data for every section, as a browser would send it for a complete application."""
-    organisation = {
-        Kind.VOLUNTEER: {"sponsoring_organisation": "First Baptist Church"},
-        Kind.REENTRY_PARTNER: {
-            "organisation_name": "Jobs for Tomorrow",
-            "organisation_type": "nonprofit",
-            "role": "Employment counsellor",
-            "reference_name": "Sam Lee",
-            "reference_relationship": "Director",
-            "reference_phone": "(573) 555-0101",
-        },
-        Kind.STUDENT_INTERN: {
-            "school": "Lincoln University",
-            "program": "BSW",
-            "supervisor_name": "Dr. Amy Ward",
-            "supervisor_email": "award@example.edu",
-            "supervisor_phone": "(573) 555-0199",
-            "term_start": "2027-01-11",
-            "term_end": "2027-05-07",
-            "hours_required": "240",
-        },
-    }[kind]
-    return {
-        S.IDENTITY: {
-            "first_name": first,
-            "last_name": last,
-            "date_of_birth": born.isoformat(),
-            "email": f"{first.lower()}.{last.lower()}@example.org",
-            "phone": "(573) 555-0123",
-            "street_address": "100 High Street",
-            "city": "Jefferson City",
-            "state": "MO",
-            "zip": "65101",
-            "emergency_contact_name": "Alex Rivera",
-            "emergency_contact_phone": "(573) 555-0124",
-            "emergency_contact_relationship": "Spouse",
-            "preferred_language": "en",
-            "ssn": "123-45-6789",
-        },
-        S.PLACEMENT: {
-            "program_area": "education",
-            "activities": "Tutor GED students in mathematics.",
-            "availability": "Tuesday evenings",
-            "access_level_requested": "contact",
-        },
-        S.ORGANISATION: organisation,
-        S.CRIMINAL_HISTORY: {
-            "has_record": "no",
-            "pending_charges": "no",
-            "on_supervision": "no",
-            **_entries([]),
-        },
-        S.RELATIONSHIPS: {"has_relationships": "no", **_entries([])},
-        S.EMPLOYMENT: {"worked_for_doc": "no", "privileges_suspended": "no"},
-        S.ACKNOWLEDGEMENTS: {
-            "truthful": "on",
-            "background_check": "on",
-            "prea": "on",
-            "conduct": "on",
-            "confidentiality": "on",
-            "signature_name": f"{first} {last}",
-        },
-    }
+valid_answers = sample_answers
 
 
 def fill_section(application: Application, slug: str, data: dict[str, str]) -> Application:
     """Answer one section through the wizard's binding and the save service."""
-    post = QueryDict(mutable=True)
-    for key, value in data.items():
-        post[key] = value
-    step = bind(application, slug, post)
-    assert step.is_valid(), step.error_links()
-    return save_section(
-        application=application,
-        slug=slug,
-        cleaned=step.form.cleaned_data,
-        entries=step.entries if step.formset is not None else None,
-        by=application.person.user,
-    )
+    return answer_section(application, slug, data)
 
 
 def school_letter(application: Application) -> None:

@@ -54,18 +54,28 @@ def _application(request: HttpRequest, reference: str, cap: str) -> Application:
 @staff_required(Capability.VIEW)
 def start_review(request: HttpRequest, reference: str) -> HttpResponse:
     application = _application(request, reference, Capability.RECORD)
-    return _act(request, application, "start", forms.Form(request.POST),
-                lambda d: services.start_review(application=application, by=request.user),
-                _("Review started; the screening steps are listed below."))
+    return _act(
+        request,
+        application,
+        "start",
+        forms.Form(request.POST),
+        lambda d: services.start_review(application=application, by=request.user),
+        _("Review started; the screening steps are listed below."),
+    )
 
 
 @require_POST
 @staff_required(Capability.VIEW)
 def add_note(request: HttpRequest, reference: str) -> HttpResponse:
     application = _application(request, reference, Capability.RECORD)
-    return _act(request, application, "note", F.NoteForm(request.POST),
-                lambda d: services.add_note(application=application, by=request.user, **d),
-                _("Note added."))
+    return _act(
+        request,
+        application,
+        "note",
+        F.NoteForm(request.POST),
+        lambda d: services.add_note(application=application, by=request.user, **d),
+        _("Note added."),
+    )
 
 
 @require_POST
@@ -73,23 +83,32 @@ def add_note(request: HttpRequest, reference: str) -> HttpResponse:
 def request_information(request: HttpRequest, reference: str) -> HttpResponse:
     application = _application(request, reference, Capability.RECORD)
     form = F.RequestInformationForm(
-        request.POST, kind=application.kind,
+        request.POST,
+        kind=application.kind,
         default_days=ProgramSettings.load().info_request_days,
     )
-    return _act(request, application, "request_info", form,
-                lambda d: app_services.request_information(
-                    application=application, by=request.user, **d),
-                _("Information requested; the applicant was e-mailed."))
+    return _act(
+        request,
+        application,
+        "request_info",
+        form,
+        lambda d: app_services.request_information(application=application, by=request.user, **d),
+        _("Information requested; the applicant was e-mailed."),
+    )
 
 
 @require_POST
 @staff_required(Capability.VIEW)
 def answered_another_way(request: HttpRequest, reference: str) -> HttpResponse:
     application = _application(request, reference, Capability.RECORD)
-    return _act(request, application, "answered", F.AnsweredAnotherWayForm(request.POST),
-                lambda d: services.mark_answered_another_way(
-                    application=application, by=request.user, **d),
-                _("Recorded as answered; the application is back in review."))
+    return _act(
+        request,
+        application,
+        "answered",
+        F.AnsweredAnotherWayForm(request.POST),
+        lambda d: services.mark_answered_another_way(application=application, by=request.user, **d),
+        _("Recorded as answered; the application is back in review."),
+    )
 
 
 @require_POST
@@ -97,10 +116,14 @@ def answered_another_way(request: HttpRequest, reference: str) -> HttpResponse:
 def record_step(request: HttpRequest, reference: str, step_id: int) -> HttpResponse:
     application = _application(request, reference, Capability.RECORD)
     step = get_object_or_404(ScreeningStep, pk=step_id, application=application)
-    return _act(request, application, f"step-{step.pk}",
-                F.StepForm(request.POST, prefix=f"step-{step.pk}"),
-                lambda d: services.record_step(step=step, by=request.user, **d),
-                _("Step recorded."))
+    return _act(
+        request,
+        application,
+        f"step-{step.pk}",
+        F.StepForm(request.POST, prefix=f"step-{step.pk}"),
+        lambda d: services.record_step(step=step, by=request.user, **d),
+        _("Step recorded."),
+    )
 
 
 @require_POST
@@ -108,9 +131,14 @@ def record_step(request: HttpRequest, reference: str, step_id: int) -> HttpRespo
 def add_check(request: HttpRequest, reference: str, step_id: int) -> HttpResponse:
     application = _application(request, reference, Capability.RECORD)
     step = get_object_or_404(ScreeningStep, pk=step_id, application=application)
-    return _act(request, application, "check", F.CheckForm(request.POST),
-                lambda d: services.add_background_check(step=step, by=request.user, **d),
-                _("Check recorded."))
+    return _act(
+        request,
+        application,
+        "check",
+        F.CheckForm(request.POST),
+        lambda d: services.add_background_check(step=step, by=request.user, **d),
+        _("Check recorded."),
+    )
 
 
 @require_POST
@@ -118,10 +146,14 @@ def add_check(request: HttpRequest, reference: str, step_id: int) -> HttpRespons
 def waive_step(request: HttpRequest, reference: str, step_id: int) -> HttpResponse:
     application = _application(request, reference, Capability.DECIDE)
     step = get_object_or_404(ScreeningStep, pk=step_id, application=application)
-    return _act(request, application, f"waive-{step.pk}",
-                F.WaiveForm(request.POST, prefix=f"waive-{step.pk}"),
-                lambda d: services.waive_step(step=step, by=request.user, **d),
-                _("Step waived."))
+    return _act(
+        request,
+        application,
+        f"waive-{step.pk}",
+        F.WaiveForm(request.POST, prefix=f"waive-{step.pk}"),
+        lambda d: services.waive_step(step=step, by=request.user, **d),
+        _("Step waived."),
+    )
 
 
 @require_POST
@@ -130,20 +162,28 @@ def resolve_conflict(request: HttpRequest, reference: str, relationship_id: int)
     application = _application(request, reference, Capability.DECIDE)
     relationship = get_object_or_404(application.relationships, pk=relationship_id)
     form = F.ConflictForm(request.POST, prefix=f"conflict-{relationship.pk}")
-    return _act(request, application, f"conflict-{relationship.pk}", form,
-                lambda d: services.resolve_conflict(
-                    relationship=relationship, by=request.user, **d),
-                _("Conflict resolved with a written exception."))
+    return _act(
+        request,
+        application,
+        f"conflict-{relationship.pk}",
+        form,
+        lambda d: services.resolve_conflict(relationship=relationship, by=request.user, **d),
+        _("Conflict resolved with a written exception."),
+    )
 
 
 @require_POST
 @staff_required(Capability.VIEW)
 def decline(request: HttpRequest, reference: str) -> HttpResponse:
     application = _application(request, reference, Capability.DECIDE)
-    return _act(request, application, "decline", F.DeclineForm(request.POST),
-                lambda d: services.decline_application(
-                    application=application, by=request.user, **d),
-                _("Application declined; the applicant was told."))
+    return _act(
+        request,
+        application,
+        "decline",
+        F.DeclineForm(request.POST),
+        lambda d: services.decline_application(application=application, by=request.user, **d),
+        _("Application declined; the applicant was told."),
+    )
 
 
 @require_POST
@@ -151,17 +191,27 @@ def decline(request: HttpRequest, reference: str) -> HttpResponse:
 def approve(request: HttpRequest, reference: str) -> HttpResponse:
     application = _application(request, reference, Capability.DECIDE)
     form = F.ApproveForm(request.POST, requested=application.access_level_requested)
-    return _act(request, application, "approve", form,
-                lambda d: services.approve_application(
-                    application=application, by=request.user, **d),
-                _("Approved. Facility access now awaits activation."))
+    return _act(
+        request,
+        application,
+        "approve",
+        form,
+        lambda d: services.approve_application(application=application, by=request.user, **d),
+        _("Approved. Facility access now awaits activation."),
+    )
 
 
 @require_POST
 @staff_required(Capability.VIEW)
 def withdraw_on_behalf(request: HttpRequest, reference: str) -> HttpResponse:
     application = _application(request, reference, Capability.RECORD)
-    return _act(request, application, "withdraw", F.WithdrawOnBehalfForm(request.POST),
-                lambda d: app_services.withdraw_application(
-                    application=application, by=request.user, on_behalf=True, **d),
-                _("Withdrawn on the applicant's behalf."))
+    return _act(
+        request,
+        application,
+        "withdraw",
+        F.WithdrawOnBehalfForm(request.POST),
+        lambda d: app_services.withdraw_application(
+            application=application, by=request.user, on_behalf=True, **d
+        ),
+        _("Withdrawn on the applicant's behalf."),
+    )

@@ -44,9 +44,7 @@ def detail_context(
     can_record = has_capability(user, Capability.RECORD, facility)
     can_decide = has_capability(user, Capability.DECIDE, facility)
     settings = ProgramSettings.load()
-    steps = list(
-        application.screening_steps.prefetch_related("checks").order_by("order", "pk")
-    )
+    steps = list(application.screening_steps.prefetch_related("checks").order_by("order", "pk"))
     forms: dict[str, Any] = {
         "note": F.NoteForm(),
         "request_info": F.RequestInformationForm(
@@ -62,15 +60,16 @@ def detail_context(
     # Each step and each conflict carries its own form, bound when it came back with errors.
     for step in steps:
         step.form = forms.get(f"step-{step.pk}") or F.StepForm(
-            initial={"state": step.state if step.state != "waived" else "passed",
-                     "occurred_on": step.occurred_on or age.today(),
-                     "conducted_by": step.conducted_by, "note": step.note},
+            initial={
+                "state": step.state if step.state != "waived" else "passed",
+                "occurred_on": step.occurred_on or age.today(),
+                "conducted_by": step.conducted_by,
+                "note": step.note,
+            },
             prefix=f"step-{step.pk}",
         )
         step.waive_form = forms.get(f"waive-{step.pk}") or F.WaiveForm(prefix=f"waive-{step.pk}")
-    conflicts = list(
-        application.relationships.filter(facility=facility).select_related("facility")
-    )
+    conflicts = list(application.relationships.filter(facility=facility).select_related("facility"))
     for relationship in conflicts:
         relationship.form = forms.get(f"conflict-{relationship.pk}") or F.ConflictForm(
             prefix=f"conflict-{relationship.pk}"
@@ -120,8 +119,12 @@ def application_pdf(request: HttpRequest, reference: str) -> HttpResponse:
     from applications.pdf import application_pdf as make_pdf
 
     application = staff_application(request, reference, Capability.VIEW)
-    record(by=request.user, action="applications.pdf_downloaded", target=application,
-           facility=application.facility)
+    record(
+        by=request.user,
+        action="applications.pdf_downloaded",
+        target=application,
+        facility=application.facility,
+    )
     response = HttpResponse(make_pdf(application), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{application.reference}.pdf"'
     return response
@@ -133,13 +136,15 @@ def application_pdf(request: HttpRequest, reference: str) -> HttpResponse:
 def application_document(request: HttpRequest, reference: str, document_id: str) -> FileResponse:
     application = staff_application(request, reference, Capability.VIEW)
     document = get_object_or_404(application.documents, public_id=document_id)
-    record(by=request.user, action="applications.document_downloaded", target=document,
-           facility=application.facility)
+    record(
+        by=request.user,
+        action="applications.document_downloaded",
+        target=document,
+        facility=application.facility,
+    )
     return FileResponse(
         document.file.open("rb"),
         content_type=document.content_type,
         as_attachment=True,
         filename=document.original_name,
     )
-
-

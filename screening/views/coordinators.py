@@ -27,8 +27,11 @@ def coordinators(request: HttpRequest, facility: Facility) -> HttpResponse:
             messages.success(request, _("%(who)s is now a coordinator here.") % {"who": user})
             return redirect("staff:coordinators", facility.code)
     memberships = facility.memberships.select_related("user").order_by("role", "user__email")
-    return render(request, "screening/coordinators.html",
-                  {"facility": facility, "form": form, "memberships": memberships})
+    return render(
+        request,
+        "screening/coordinators.html",
+        {"facility": facility, "form": form, "memberships": memberships},
+    )
 
 
 @require_POST
@@ -36,6 +39,7 @@ def coordinators(request: HttpRequest, facility: Facility) -> HttpResponse:
 def remove(request: HttpRequest, facility: Facility, membership_id: int) -> HttpResponse:
     membership = get_object_or_404(facility.memberships, pk=membership_id)
     remove_coordinator(by=request.user, membership=membership)
-    messages.success(request, _("%(who)s is no longer a coordinator here.") % {
-        "who": membership.user})
+    messages.success(
+        request, _("%(who)s is no longer a coordinator here.") % {"who": membership.user}
+    )
     return redirect("staff:coordinators", facility.code)

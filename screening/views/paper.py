@@ -24,11 +24,14 @@ def _steps(kind: str, data: Any) -> list[StepForms]:
     identity = build_step(kind, S.IDENTITY, data, prefix=S.IDENTITY)
     signer = None
     if identity.form.is_bound and identity.form.is_valid():
-        signer = Person(**{k: identity.form.cleaned_data.get(k, "") for k in
-                           ("first_name", "middle_name", "last_name", "suffix")})
+        signer = Person(
+            **{
+                k: identity.form.cleaned_data.get(k, "")
+                for k in ("first_name", "middle_name", "last_name", "suffix")
+            }
+        )
     return [identity] + [
-        build_step(kind, slug, data, prefix=slug, person=signer)
-        for slug in PAPER_SECTIONS[1:]
+        build_step(kind, slug, data, prefix=slug, person=signer) for slug in PAPER_SECTIONS[1:]
     ]
 
 
@@ -79,7 +82,11 @@ def paper_application(request: HttpRequest, facility: Facility) -> HttpResponse:
         "details": details,
         "error_links": [link for step in steps for link in step.error_links()]
         + [("", str(e)) for e in details.non_field_errors()]
-        + [(details[n].auto_id, f"{details.fields[n].label}: {e}")
-           for n, errs in details.errors.items() if n in details.fields for e in errs],
+        + [
+            (details[n].auto_id, f"{details.fields[n].label}: {e}")
+            for n, errs in details.errors.items()
+            if n in details.fields
+            for e in errs
+        ],
     }
     return render(request, "screening/paper_application.html", context)

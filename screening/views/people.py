@@ -23,9 +23,7 @@ from screening.views.common import staff_person
 
 def _context(request: HttpRequest, person: Person, **bound: Any) -> dict[str, Any]:
     duplicates = (
-        PossibleDuplicate.objects.open()
-        .involving(person)
-        .select_related("person", "other")
+        PossibleDuplicate.objects.open().involving(person).select_related("person", "other")
     )
     return {
         "person": person,
@@ -37,7 +35,8 @@ def _context(request: HttpRequest, person: Person, **bound: Any) -> dict[str, An
         "ban": services.standing_ban(person),
         "past_bans": Ban.objects.filter(person=person, lifted_at__isnull=False),
         "duplicates": [
-            (flag, flag.other if flag.person_id == person.pk else flag.person) for flag in duplicates
+            (flag, flag.other if flag.person_id == person.pk else flag.person)
+            for flag in duplicates
         ],
         "is_pic": is_pic_coordinator(request.user),
         "ban_form": bound.get("ban_form") or F.BanForm(),
@@ -72,8 +71,7 @@ def ban(request: HttpRequest, public_id: str) -> HttpResponse:
         else:
             messages.success(request, _("The statewide ban is in place."))
             return redirect("staff:person", person.public_id)
-    return render(request, "screening/person_detail.html",
-                  _context(request, person, ban_form=form))
+    return render(request, "screening/person_detail.html", _context(request, person, ban_form=form))
 
 
 @require_POST
@@ -88,8 +86,9 @@ def lift_ban(request: HttpRequest, public_id: str) -> HttpResponse:
         return redirect("staff:person", person.public_id)
     if standing is None:
         form.add_error(None, _("There is no ban to lift."))
-    return render(request, "screening/person_detail.html",
-                  _context(request, person, lift_form=form))
+    return render(
+        request, "screening/person_detail.html", _context(request, person, lift_form=form)
+    )
 
 
 def _flag(person: Person, flag_id: int) -> PossibleDuplicate:

@@ -40,5 +40,3 @@ def queue(request: HtmxHttpRequest) -> HttpResponse:
     }
     template = "screening/queue.html#results" if request.htmx else "screening/queue.html"
     return render(request, template, context)
-
-

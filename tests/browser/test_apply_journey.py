@@ -85,7 +85,9 @@ def test_volunteer_applies_from_facility_page_to_pdf(
     page.get_by_text(application.reference).first.wait_for()
     shot(page, artifacts_dir, "11-submitted")
 
-    response = page.request.get(f"{live_server.url}/account/applications/{application.public_id}/pdf/")
+    response = page.request.get(
+        f"{live_server.url}/account/applications/{application.public_id}/pdf/"
+    )
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"
     (artifacts_dir / "apply-12-application.pdf").write_bytes(response.body())

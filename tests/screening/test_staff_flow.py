@@ -47,4 +47,6 @@ def test_iac_reviews_and_approves(client, facility, iac, django_capture_on_commi
     assert application.status == Status.APPROVED
     grant = FacilityAccess.objects.get(application=application)
     assert grant.status == AccessStatus.PENDING_ACTIVATION
-    assert client.get(reverse("staff:person", args=[application.person.public_id])).status_code == 200
+    assert (
+        client.get(reverse("staff:person", args=[application.person.public_id])).status_code == 200
+    )

@@ -10,6 +10,7 @@ from django.db import transaction
 from accounts.models import User
 from facilities.models import Facility, Role
 from facilities.services import assign_coordinator, make_pic_coordinator
+from screening.demo import create_demo_applications
 
 DEMO_PASSWORD = "pic-demo-2026"  # noqa: S105 - a published demo login, refused outside DEBUG
 
@@ -88,11 +89,13 @@ class Command(BaseCommand):
         if missing:
             raise CommandError(f"Load the facilities first (missing {', '.join(sorted(missing))}).")
         by = "manage.py demo"
+        coordinators = {}
         with transaction.atomic():
             pic = _staff_user(*PIC_COORDINATOR)
             make_pic_coordinator(by=by, user=pic)
             for c in COORDINATORS:
                 user = _staff_user(c.email, c.first_name, c.last_name)
+                coordinators[c.facility] = user
                 assign_coordinator(
                     by=by,
                     user=user,
@@ -102,8 +105,15 @@ class Command(BaseCommand):
                     public_title=c.title,
                     public_email=c.email,
                 )
+        made = create_demo_applications(coordinators)
+        if made:
+            self.stdout.write(f"Demo applications: {made} in every status.")
         self.stdout.write(self.style.SUCCESS("Demo logins (staff sign-in at /staff/login/):"))
         self.stdout.write(f"  PIC Coordinator (statewide)   {pic.email:<24} {DEMO_PASSWORD}")
         for c in COORDINATORS:
             label = f"{c.role} at {c.facility}"
             self.stdout.write(f"  {label:<29} {c.email:<24} {DEMO_PASSWORD}")
+        self.stdout.write(
+            "Applicants sign in by e-mailed link at /account/ (e.g. priya.patel@demo.test or "
+            "dana.whitfield@demo.test); in development the mail shows at /dev/outbox/."
+        )

@@ -1,0 +1,193 @@
+"""Demo applications in every status at the demo facilities, built through the services."""
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from applications import sections as S
+from applications.models import Application, Kind, Person
+from applications.samples import answer_section, sample_answers
+from applications.services import (
+    add_document,
+    person_for_login,
+    request_information,
+    start_application,
+    submit_application,
+    withdraw_application,
+)
+from facilities.models import Facility
+from screening import services
+from screening.models import CheckOutcome, CheckType, StepKind, StepState
+
+SAMPLE_PDF = b"%PDF-1.4\n% demo letter\n"
+
+
+def _applicant(first: str, last: str) -> Person:
+    email = f"{first.lower()}.{last.lower()}@demo.test"
+    user = User.objects.filter(email=email).first() or User.objects.create_user(email=email)
+    return person_for_login(user=user)
+
+
+def _draft(
+    facility: Facility,
+    kind: str,
+    first: str,
+    last: str,
+    *,
+    born: date = date(1975, 3, 14),
+    complete: bool = True,
+    overrides: dict[str, dict[str, str]] | None = None,
+) -> Application:
+    person = _applicant(first, last)
+    application = start_application(by=person.user, person=person, facility=facility, kind=kind)
+    answers = sample_answers(kind, born=born, first=first, last=last)
+    for slug, data in (overrides or {}).items():
+        answers[slug] = {**answers[slug], **data}
+    answers[S.IDENTITY]["email"] = person.email
+    answers[S.IDENTITY].pop("ssn", None)
+    for slug, data in answers.items():
+        if not complete and slug not in (S.IDENTITY, S.PLACEMENT):
+            break
+        application = answer_section(application, slug, data)
+    if complete and kind == Kind.STUDENT_INTERN:
+        add_document(
+            application=application,
+            kind="school_letter",
+            upload=SimpleUploadedFile("school-letter.pdf", SAMPLE_PDF),
+            content_type="application/pdf",
+            by=person.user,
+        )
+    return application
+
+
+def _submitted(*args: Any, days_ago: int = 2, **kwargs: Any) -> Application:
+    application = _draft(*args, **kwargs)
+    when = timezone.now() - timedelta(days=days_ago)
+    return submit_application(application=application, by=application.person.user, now=when)
+
+
+def _in_review(
+    coordinator: User, *args: Any, passed: tuple[str, ...] = (), **kwargs: Any
+) -> Application:
+    application = services.start_review(application=_submitted(*args, **kwargs), by=coordinator)
+    today = date.today()
+    for step in application.screening_steps.all():
+        if step.step_kind == StepKind.BACKGROUND_CHECK and step.step_kind in passed:
+            for check in (CheckType.MULES, CheckType.NCIC):
+                services.add_background_check(
+                    step=step,
+                    by=coordinator,
+                    check_type=check,
+                    run_on=today - timedelta(days=1),
+                    outcome=CheckOutcome.CLEARED,
+                    reference=f"{check.upper()}-{application.pk:04d}",
+                )
+        if step.step_kind in passed:
+            services.record_step(
+                step=step,
+                by=coordinator,
+                state=StepState.PASSED,
+                occurred_on=today,
+                conducted_by=str(coordinator),
+            )
+    return application
+
+
+ALL_STEPS = (
+    "completeness",
+    "background_check",
+    "interview",
+    "school_verification",
+    "organisation_verification",
+)
+
+
+@transaction.atomic
+def create_demo_applications(coordinators: dict[str, User]) -> int:
+    """Applications in every status (idempotent: does nothing once the demo people exist)."""
+    if Person.objects.filter(email="jordan.rivera@demo.test").exists():
+        return 0
+    acc, bcc, pp02, ccc = (Facility.objects.get(code=c) for c in ("ACC", "BCC", "PP02", "CCC"))
+    iac = coordinators["ACC"]
+    today = date.today()
+    eighteen = today.replace(year=today.year - 18) - timedelta(days=30)
+
+    _draft(acc, Kind.VOLUNTEER, "Riley", "Chen", complete=False)
+    _submitted(acc, Kind.VOLUNTEER, "Jordan", "Rivera", days_ago=41)
+    _submitted(acc, Kind.VOLUNTEER, "Maria", "Lopez", born=eighteen, days_ago=3)
+    _in_review(
+        iac,
+        acc,
+        Kind.VOLUNTEER,
+        "Samuel",
+        "Okafor",
+        passed=("completeness",),
+        days_ago=12,
+        overrides={
+            S.CRIMINAL_HISTORY: {
+                "has_record": "yes",
+                "entries-TOTAL_FORMS": "1",
+                "entries-0-date": "1998-07-04",
+                "entries-0-place": "Columbia, Boone County, MO",
+                "entries-0-offence": "Minor in possession",
+                "entries-0-disposition": "Fine paid",
+            }
+        },
+    )
+    asked = _in_review(
+        iac, acc, Kind.VOLUNTEER, "Dana", "Whitfield", passed=("completeness",), days_ago=20
+    )
+    request_information(
+        application=asked,
+        by=iac,
+        message="Please add the name and phone of "
+        "a reference who has known you for at least two years.",
+        sections=[S.ORGANISATION],
+        due_on=today + timedelta(days=30),
+    )
+    ready = _in_review(iac, acc, Kind.VOLUNTEER, "Priya", "Patel", passed=ALL_STEPS, days_ago=25)
+    services.approve_application(application=ready, by=iac, level="contact")
+    ready_too = _in_review(iac, acc, Kind.VOLUNTEER, "Omar", "Haddad", passed=ALL_STEPS, days_ago=9)
+    del ready_too  # left in review with every step passed: ready for an approval
+    declined = _submitted(acc, Kind.VOLUNTEER, "Tom", "Becker", days_ago=30)
+    services.decline_application(
+        application=declined,
+        by=iac,
+        reason="incomplete",
+        note="The application was missing the signed acknowledgements.",
+    )
+    withdrawn = _submitted(acc, Kind.VOLUNTEER, "Lee", "Kim", days_ago=15)
+    withdraw_application(application=withdrawn, by=withdrawn.person.user, reason="Moving away.")
+    _submitted(
+        acc,
+        Kind.REENTRY_PARTNER,
+        "Marcus",
+        "Hill",
+        days_ago=5,
+        overrides={
+            S.RELATIONSHIPS: {
+                "has_relationships": "yes",
+                "entries-TOTAL_FORMS": "1",
+                "entries-0-name": "Darnell Hill",
+                "entries-0-doc_number": "1184422",
+                "entries-0-relationship": "Brother",
+                "entries-0-facility": str(acc.pk),
+            }
+        },
+    )
+    _submitted(bcc, Kind.STUDENT_INTERN, "Ava", "Brooks", days_ago=6)
+    _in_review(
+        coordinators["PP02"],
+        pp02,
+        Kind.VOLUNTEER,
+        "Grace",
+        "Nguyen",
+        passed=("completeness", "background_check"),
+        days_ago=8,
+    )
+    _submitted(ccc, Kind.VOLUNTEER, "Helen", "Ortiz", days_ago=1)
+    return Application.objects.count()
