@@ -11,6 +11,7 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from phonenumber_field.phonenumber import PhoneNumber
+from phonenumbers import NumberParseException
 
 from audit.services import record
 from facilities.models import RESIDENTIAL_KINDS, Facility
@@ -59,7 +60,10 @@ class LoadReport:
 def _parse_phone(line: int, text: str) -> PhoneNumber | str:
     if not text:
         return ""
-    number = PhoneNumber.from_string(text, region="US")
+    try:
+        number = PhoneNumber.from_string(text, region="US")
+    except NumberParseException:
+        raise LoadError(line, f"phone {text!r} is not a phone number") from None
     if not number.is_valid():
         raise LoadError(line, f"phone {text!r} is not a valid phone number")
     return number

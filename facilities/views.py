@@ -46,7 +46,11 @@ def directory(request: HtmxHttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def facility_detail(request: HttpRequest, code: str) -> HttpResponse:
-    listed = Prefetch("memberships", Membership.objects.listed(), to_attr="listed_coordinators")
+    listed = Prefetch(
+        "memberships",
+        Membership.objects.listed().select_related("user"),
+        to_attr="listed_coordinators",
+    )
     facilities = Facility.objects.prefetch_related(listed)  # type: ignore[arg-type]
     facility = get_object_or_404(facilities, code=code.upper())
     program_visits = facility.program_visits_allowed(ProgramSettings.load())

@@ -11,8 +11,8 @@ from phonenumber_field.phonenumber import PhoneNumber
 
 from audit.models import AuditEvent
 from facilities.loading import COLUMNS, LoadError, LoadReport, load_facilities
-from facilities.models import Facility, FacilityKind, FacilityStatus
 from facilities.management.commands.load_facilities import DEFAULT_CSV
+from facilities.models import Facility, FacilityKind, FacilityStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +48,7 @@ def load_bundled() -> LoadReport:
 def snapshot() -> list[dict[str, Any]]:
     """Every facility, every column: what "the table exactly as before" means."""
     return [
-        {**row, "phone": str(row["phone"])}
-        for row in Facility.objects.order_by("code").values()
+        {**row, "phone": str(row["phone"])} for row in Facility.objects.order_by("code").values()
     ]
 
 
@@ -248,18 +247,21 @@ BAD_ROWS = {
 
 
 @pytest.fixture
-def existing_bcc() -> Facility:
-    load_text(csv_text(BCC_ROW))
+def existing() -> None:
+    """BCC and PP02 are in the table, and staff have edited both in the app."""
+    load_text(csv_text(BCC_ROW, PP02_ROW))
     Facility.objects.filter(code="BCC").update(region="Central", city="Edited in the app")
-    return Facility.objects.get(code="BCC")
+    Facility.objects.filter(code="PP02").update(street_address="1 Main St.")
 
 
+@pytest.mark.usefixtures("existing")
 @pytest.mark.parametrize("bad_row", BAD_ROWS.values(), ids=BAD_ROWS.keys())
-def test_a_bad_row_names_its_line_and_writes_nothing(existing_bcc: Facility, bad_row: str) -> None:
+def test_a_bad_row_names_its_line_and_writes_nothing(bad_row: str) -> None:
     before = snapshot()
     audit_rows = AuditEvent.objects.count()
-    # Line 1 is the header; ACC (line 2) would be created and BCC (line 3) updated.
-    text = csv_text(ACC_ROW, BCC_ROW, bad_row)
+    # Line 1 is the header; ACC (line 2) would be created and PP02 (line 3) updated.
+    edited_pp02 = PP02_ROW.replace(",Chillicothe,", ",Chillicothe North,")
+    text = csv_text(ACC_ROW, edited_pp02, bad_row)
 
     with pytest.raises(LoadError) as caught:
         load_text(text)
@@ -268,8 +270,20 @@ def test_a_bad_row_names_its_line_and_writes_nothing(existing_bcc: Facility, bad
     assert str(caught.value).startswith("line 4: ")
     assert snapshot() == before
     assert not Facility.objects.filter(code="ACC").exists()
+    assert Facility.objects.get(code="PP02").city == "Chillicothe"
     assert Facility.objects.get(code="BCC").city == "Edited in the app"
     assert AuditEvent.objects.count() == audit_rows
+
+
+@pytest.mark.usefixtures("existing")
+def test_the_edited_row_of_that_file_loads_once_the_bad_row_is_fixed() -> None:
+    edited_pp02 = PP02_ROW.replace(",Chillicothe,", ",Chillicothe North,")
+
+    report = load_text(csv_text(ACC_ROW, edited_pp02, _row()))
+
+    assert (report.created, report.updated) == (["ACC", "NEW"], ["PP02"])
+    assert Facility.objects.get(code="PP02").city == "Chillicothe North"
+    assert Facility.objects.get(code="PP02").street_address == "1 Main St."
 
 
 @pytest.mark.parametrize(
@@ -343,9 +357,12 @@ def test_command_reports_created_then_unchanged() -> None:
     call_command("load_facilities", stdout=out)
     assert "0 created, 0 updated, 73 unchanged" in out.getvalue()
     assert Facility.objects.count() == 73
-    assert AuditEvent.objects.filter(
-        action="facilities.directory_loaded", actor_label="manage.py load_facilities"
-    ).count() == 2
+    assert (
+        AuditEvent.objects.filter(
+            action="facilities.directory_loaded", actor_label="manage.py load_facilities"
+        ).count()
+        == 2
+    )
 
 
 def test_command_reports_updates(tmp_path: Path) -> None:
@@ -400,3 +417,22 @@ def test_command_refuses_a_file_that_is_not_utf8(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="not UTF-8"):
         call_command("load_facilities", str(path), stdout=io.StringIO())
     assert Facility.objects.count() == 0
+
+
+@pytest.mark.usefixtures("existing")
+@pytest.mark.parametrize(
+    ("bad_row", "words"),
+    [
+        (BCC_ROW.replace("adult_institution", "prison"), "kind"),
+        (BCC_ROW.replace("Boonville Correctional Center", "B" * 81), "name"),
+    ],
+    ids=["kind", "name"],
+)
+def test_an_existing_facility_is_validated_too(bad_row: str, words: str) -> None:
+    with pytest.raises(LoadError) as caught:
+        load_text(csv_text(bad_row))
+
+    assert caught.value.line == 2
+    assert words in caught.value.reason
+    assert Facility.objects.get(code="BCC").kind == FacilityKind.ADULT_INSTITUTION
+    assert Facility.objects.get(code="BCC").name == "Boonville Correctional Center"

@@ -1,0 +1,122 @@
+"""`manage.py demo`: demo logins for a developer, refused outside DEBUG unless forced."""
+
+import io
+
+import pytest
+from django.conf import LazySettings
+from django.core.management import CommandError, call_command
+
+from accounts.models import User
+from audit.models import AuditEvent
+from facilities.access import PIC_COORDINATORS_GROUP, is_pic_coordinator
+from facilities.models import Division, FacilityKind, Membership, Role
+from screening.management.commands.demo import DEMO_PASSWORD
+from tests.factories import FacilityFactory
+
+pytestmark = pytest.mark.django_db
+
+DEMO_EMAILS = {
+    "pic@demo.test",
+    "iac.acc@demo.test",
+    "iac.bcc@demo.test",
+    "iac.ccc@demo.test",
+    "site.pp02@demo.test",
+}
+
+
+@pytest.fixture
+def demo_facilities() -> None:
+    for code in ("ACC", "BCC", "CCC"):
+        FacilityFactory.create(code=code)
+    FacilityFactory.create(
+        code="PP02", kind=FacilityKind.PROBATION_PAROLE_OFFICE, division=Division.PP
+    )
+
+
+def run_demo(*args: str) -> str:
+    out = io.StringIO()
+    call_command("demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_demo_refuses_without_debug(demo_facilities: None) -> None:
+    with pytest.raises(CommandError, match="DJANGO_DEBUG"):
+        run_demo()
+
+    assert not User.objects.exists()
+    assert not Membership.objects.exists()
+
+
+def test_demo_needs_the_facilities() -> None:
+    with pytest.raises(CommandError, match="ACC, BCC, CCC, PP02"):
+        run_demo("--force")
+
+    assert not User.objects.exists()
+
+
+def staff_emails() -> set[str]:
+    return {user.email for user in User.objects.all() if user.has_usable_password()}
+
+
+def test_demo_creates_the_coordinators(demo_facilities: None) -> None:
+    out = run_demo("--force")
+
+    assert staff_emails() == DEMO_EMAILS
+    pic = User.objects.get(email="pic@demo.test")
+    assert is_pic_coordinator(pic)
+    assert pic.is_staff
+    assert pic.groups.filter(name=PIC_COORDINATORS_GROUP).exists()
+    assert not pic.memberships.exists()
+    memberships = {
+        (m.user.email, m.facility.code, m.role)
+        for m in Membership.objects.select_related("user", "facility")
+    }
+    assert memberships == {
+        ("iac.acc@demo.test", "ACC", Role.IAC),
+        ("iac.bcc@demo.test", "BCC", Role.IAC),
+        ("iac.ccc@demo.test", "CCC", Role.IAC),
+        ("site.pp02@demo.test", "PP02", Role.SITE_COORDINATOR),
+    }
+    assert Membership.objects.filter(is_listed=True).count() == 4
+    for email in DEMO_EMAILS:
+        assert User.objects.get(email=email).check_password(DEMO_PASSWORD)
+        assert email in out
+    # Any other demo account is an applicant's: no password, so never a staff sign-in.
+    for user in User.objects.exclude(email__in=DEMO_EMAILS):
+        assert not user.has_usable_password(), user.email
+        assert not user.memberships.exists()
+        assert not is_pic_coordinator(user)
+
+
+def test_demo_runs_with_debug_on(settings: LazySettings, demo_facilities: None) -> None:
+    settings.DEBUG = True
+
+    run_demo()
+
+    assert staff_emails() == DEMO_EMAILS
+
+
+def test_demo_is_idempotent(demo_facilities: None) -> None:
+    run_demo("--force")
+    users = User.objects.count()
+    memberships = list(Membership.objects.order_by("pk").values())
+    audit_rows = AuditEvent.objects.count()
+    assert audit_rows >= 5  # one grant and four assignments
+
+    run_demo("--force")
+
+    assert User.objects.count() == users
+    assert list(Membership.objects.order_by("pk").values()) == memberships
+    assert AuditEvent.objects.count() == audit_rows
+
+
+def test_demo_restores_a_changed_demo_password(demo_facilities: None) -> None:
+    run_demo("--force")
+    user = User.objects.get(email="iac.acc@demo.test")
+    user.set_password("something-else-entirely")
+    user.save()
+
+    run_demo("--force")
+
+    user.refresh_from_db()
+    assert user.check_password(DEMO_PASSWORD)
