@@ -14,7 +14,7 @@ from audit.services import record
 from facilities.access import Capability, has_capability, is_pic_coordinator, staff_required
 from facilities.models import ProgramSettings
 from screening import forms as F
-from screening.models import StepKind
+from screening.models import FacilityAccess, StepKind
 from screening.queries import statewide_facts
 from screening.services import approval_problems, standing_ban
 from screening.views.common import staff_application
@@ -44,7 +44,11 @@ def detail_context(
     can_record = has_capability(user, Capability.RECORD, facility)
     can_decide = has_capability(user, Capability.DECIDE, facility)
     settings = ProgramSettings.load()
-    steps = list(application.screening_steps.prefetch_related("checks").order_by("order", "pk"))
+    steps = list(
+        application.screening_steps.select_related("recorded_by")
+        .prefetch_related("checks")
+        .order_by("order", "pk")
+    )
     forms: dict[str, Any] = {
         "note": F.NoteForm(),
         "request_info": F.RequestInformationForm(
@@ -95,6 +99,7 @@ def detail_context(
         "today": age.today(),
         "target_days": settings.screening_target_days,
         "forms": forms,
+        "grant": FacilityAccess.objects.filter(application=application).first(),
     }
 
 

@@ -1,0 +1,91 @@
+"""A facility's roster: its volunteers' access, badges, expiry and training status; CSV."""
+
+import csv
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from applications import age
+from audit.services import record
+from facilities.access import Capability, facility_required
+from facilities.models import Facility
+from screening.compliance import Item, items_for
+from screening.models import AccessStatus, FacilityAccess
+
+ROSTER_STATUSES = (AccessStatus.ACTIVE, AccessStatus.SUSPENDED, AccessStatus.PENDING_ACTIVATION)
+
+
+def roster_rows(facility: Facility, today: date) -> list[dict[str, Any]]:
+    grants = (
+        FacilityAccess.objects.filter(facility=facility, status__in=ROSTER_STATUSES)
+        .select_related("person", "facility")
+        .prefetch_related("person__completions", "person__tb_tests")
+        .order_by("status", "person__last_name", "person__first_name")
+    )
+    rows = []
+    for grant in grants:
+        items = items_for(grant, today)
+        rows.append(
+            {
+                "grant": grant,
+                "items": items,
+                "missing": [i.label for i in items if not i.is_current(today)],
+                "due_soon": [i for i in items if i.is_due_soon(today, 60)],
+            }
+        )
+    return rows
+
+
+@require_GET
+@facility_required(Capability.VIEW)
+def roster(request: HttpRequest, facility: Facility) -> HttpResponse:
+    today = age.today()
+    context = {
+        "facility": facility,
+        "rows": roster_rows(facility, today),
+        "ready_for_contact": FacilityAccess.objects.ready_for_contact(today)
+        .filter(facility=facility)
+        .select_related("person"),
+        "today": today,
+    }
+    return render(request, "screening/roster.html", context)
+
+
+def _status(item: Item, today: date) -> str:
+    if item.is_current(today):
+        return f"current until {item.expires_on}" if item.expires_on else "done"
+    return "expired" if item.done else "missing"
+
+
+@require_GET
+@facility_required(Capability.VIEW)
+@cache_control(private=True, no_store=True)
+def roster_csv(request: HttpRequest, facility: Facility) -> HttpResponse:
+    today = age.today()
+    rows = roster_rows(facility, today)
+    record(by=request.user, action="screening.roster_exported", target=facility.code,
+           facility=facility, details={"rows": len(rows)})
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="roster-{facility.code}-{today}.csv"'
+    writer = csv.writer(response)
+    item_labels = [str(i.label) for i in rows[0]["items"]] if rows else []
+    writer.writerow(["Name", "Status", "Kind", "Level approved", "Level effective", "Badge",
+                     "Starts", "Expires", "Contact eligible on", *item_labels])
+    for row in rows:
+        grant = row["grant"]
+        writer.writerow([
+            _safe(str(grant.person)), grant.get_status_display(), grant.get_kind_display(),
+            grant.get_level_approved_display(), grant.get_level_effective_display(),
+            grant.badge_number or "", grant.starts_on or "", grant.expires_on or "",
+            grant.contact_eligible_on or "", *[_status(i, today) for i in row["items"]],
+        ])
+    return response
+
+
+def _safe(value: str) -> str:
+    """Keep a spreadsheet from running a cell as a formula (CSV injection)."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
