@@ -30,9 +30,10 @@ from screening.models import Course, FacilityAccess
 # The annual in-service requirement when the course catalogue does not say (DESIGN rule 8).
 DEFAULT_IN_SERVICE_HOURS = Decimal(6)
 CONTACT_AGE = 19
-# Names longer than these get a smaller type on the card so they fit on two lines.
-CARD_NAME_LONG = 24
-CARD_NAME_VERY_LONG = 36
+# The card's name type by length: (longest name, size class); longer still: "xxs".
+CARD_NAME_SIZES = [(24, "m"), (36, "s"), (70, "xs")]
+# A badge number longer than this (a long facility code) is printed smaller on the card.
+CARD_BADGE_LONG = 12
 
 
 def long_date(value: date | None) -> str:
@@ -73,8 +74,9 @@ def facility_lines(facility: Facility) -> list[str]:
     lines = []
     if facility.street_address:
         lines.append(facility.street_address)
-    place = ", ".join(part for part in (facility.city, "MO") if part)
-    lines.append(f"{place} {facility.zip}".strip())
+    if facility.city or facility.zip:
+        place = ", ".join(part for part in (facility.city, "MO") if part)
+        lines.append(f"{place} {facility.zip}".strip())
     if facility.phone:
         lines.append(_("Phone %(phone)s") % {"phone": facility.phone.as_national})
     return lines
@@ -147,13 +149,16 @@ def _css(header_right: str, reference: str, department: str, program: str) -> di
     }
 
 
-def _render(template: str, context: dict[str, Any]) -> bytes:
+def weasyprint_html(html: str) -> Any:
+    """WeasyPrint's document for `html`, loading nothing but the project's static files."""
     from weasyprint import HTML  # imported here: it takes about a second
 
-    html = render_to_string(template, context)
     base_url = (Path(settings.BASE_DIR) / "static").as_uri() + "/"
-    document = HTML(string=html, base_url=base_url, url_fetcher=url_fetcher())
-    return bytes(document.write_pdf(pdf_tags=True))
+    return HTML(string=html, base_url=base_url, url_fetcher=url_fetcher())
+
+
+def _pdf(html: str) -> bytes:
+    return bytes(weasyprint_html(html).write_pdf(pdf_tags=True))
 
 
 def approval_letter_pdf(grant: FacilityAccess) -> bytes:
@@ -175,11 +180,16 @@ def approval_letter_pdf(grant: FacilityAccess) -> bytes:
                 context["program"],
             ),
         )
-        return _render("pdf/approval_letter.html", context)
+        return _pdf(render_to_string("pdf/approval_letter.html", context))
 
 
 def badge_sheet_pdf(grant: FacilityAccess) -> bytes:
     """One page: the ID card to cut out, and the badge office's record of its issue."""
+    return _pdf(badge_sheet_html(grant))
+
+
+def badge_sheet_html(grant: FacilityAccess) -> str:
+    """The badge sheet's HTML, as WeasyPrint is given it."""
     with translation.override(grant.person.preferred_language):
         context = _context(grant)
         name = context["name"]
@@ -188,13 +198,8 @@ def badge_sheet_pdf(grant: FacilityAccess) -> bytes:
             title=_("Volunteer badge sheet"),
             card_valid_until=short_date(grant.expires_on),
             card_issued=short_date(grant.starts_on),
-            name_size=(
-                "xs"
-                if len(name) > CARD_NAME_VERY_LONG
-                else "s"
-                if len(name) > CARD_NAME_LONG
-                else "m"
-            ),
+            badge_size="s" if len(grant.badge_number or "") > CARD_BADGE_LONG else "m",
+            name_size=next((size for most, size in CARD_NAME_SIZES if len(name) <= most), "xxs"),
             date_of_birth=long_date(person.date_of_birth),
             css=_css(
                 _("Volunteer badge sheet"),
@@ -203,4 +208,4 @@ def badge_sheet_pdf(grant: FacilityAccess) -> bytes:
                 context["program"],
             ),
         )
-        return _render("pdf/badge_sheet.html", context)
+        return render_to_string("pdf/badge_sheet.html", context)
