@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.core.validators import RegexValidator
+from django_stubs_ext import StrPromise
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
@@ -26,6 +27,7 @@ from applications.models import (
 )
 from facilities.models import Facility
 
+Label = str | StrPromise
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 LONG_TEXT = 2000
 
@@ -43,7 +45,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-def yes_no(label: str, help_text: str = "") -> forms.ChoiceField:
+def yes_no(label: Label, help_text: Label = "") -> forms.ChoiceField:
     return forms.ChoiceField(
         label=label, choices=YES_NO, widget=forms.RadioSelect, help_text=help_text
     )
@@ -57,7 +59,7 @@ class SecretInput(forms.TextInput):
 
 
 def text(
-    label: str,
+    label: Label,
     *,
     required: bool = True,
     max_length: int = 200,
@@ -76,7 +78,7 @@ def text(
     )
 
 
-def long_text(label: str, *, required: bool = True, **kw: Any) -> forms.CharField:
+def long_text(label: Label, *, required: bool = True, **kw: Any) -> forms.CharField:
     return forms.CharField(
         label=label,
         required=required,
@@ -107,7 +109,9 @@ class IdentityForm(SectionForm):
     first_name = text(_("First name"), max_length=60, autocomplete="given-name")
     middle_name = text(_("Middle name"), required=False, max_length=60)
     last_name = text(_("Last name"), max_length=60, autocomplete="family-name")
-    suffix = text(_("Suffix"), required=False, max_length=10, help_text=_("For example Jr. or III."))
+    suffix = text(
+        _("Suffix"), required=False, max_length=10, help_text=_("For example Jr. or III.")
+    )
     other_names = text(
         _("Other names used"),
         required=False,
@@ -253,7 +257,9 @@ ORGANISATION_FORMS: dict[str, type[SectionForm]] = {
 class CriminalHistoryForm(SectionForm):
     has_record = yes_no(
         _("Have you ever been arrested for, charged with or convicted of any offence?"),
-        _("Include juvenile, military and expunged records and traffic offences other than parking."),
+        _(
+            "Include juvenile, military and expunged records and traffic offences other than parking."
+        ),
     )
     pending_charges = yes_no(_("Do you have any charges pending?"))
     pending_details = long_text(_("Pending charges: details"), required=False)
@@ -434,11 +440,11 @@ class AcknowledgementsForm(SectionForm):
     def clean_signature_name(self) -> str:
         typed = " ".join(str(self.cleaned_data["signature_name"]).split())
         person = self.person
-        if person and person.first_name and person.last_name:
-            if _normalized(typed) not in _signature_forms(person):
-                raise forms.ValidationError(
-                    _("Type your name as in section 1: %(name)s.") % {"name": person.full_name}
-                )
+        named = bool(person and person.first_name and person.last_name)
+        if named and person and _normalized(typed) not in _signature_forms(person):
+            raise forms.ValidationError(
+                _("Type your name as in section 1: %(name)s.") % {"name": person.full_name}
+            )
         return typed
 
 

@@ -452,9 +452,7 @@ class ApplicationDocument(models.Model):
     """A supporting document: stored privately, served only through permission-checked views."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="documents"
-    )
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(max_length=20, choices=DocumentKind.choices)
     file = models.FileField(storage=private_storage, upload_to=_document_path, max_length=200)
     original_name = models.CharField(max_length=200)

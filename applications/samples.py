@@ -28,7 +28,7 @@ def sample_answers(
     kind: str, *, born: date = date(1980, 5, 17), first: str = "Jordan", last: str = "Rivera"
 ) -> dict[str, dict[str, str]]:
     """POST data for every section, as a browser would send it for a complete application."""
-    organisation = {
+    organisations: dict[str, dict[str, str]] = {
         Kind.VOLUNTEER: {"sponsoring_organisation": "First Baptist Church"},
         Kind.REENTRY_PARTNER: {
             "organisation_name": "Jobs for Tomorrow",
@@ -48,7 +48,8 @@ def sample_answers(
             "term_end": "2027-05-07",
             "hours_required": "240",
         },
-    }[kind]
+    }
+    organisation = organisations[kind]
     return {
         S.IDENTITY: {
             "first_name": first,

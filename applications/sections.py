@@ -32,7 +32,7 @@ EMPLOYMENT = "employment"
 DOCUMENTS = "documents"
 ACKNOWLEDGEMENTS = "acknowledgements"
 
-ORGANISATION_TITLES = {
+ORGANISATION_TITLES: dict[str, str | Promise] = {
     Kind.VOLUNTEER: _("Sponsoring organisation and reference"),
     Kind.REENTRY_PARTNER: _("Partner organisation and reference"),
     Kind.STUDENT_INTERN: _("School and internship"),
@@ -48,7 +48,7 @@ class Section:
     entries: str = ""
 
     def form_class(self, kind: str) -> type[app_forms.SectionForm] | None:
-        return {
+        classes: dict[str, type[app_forms.SectionForm]] = {
             IDENTITY: app_forms.IdentityForm,
             PLACEMENT: app_forms.PlacementForm,
             ORGANISATION: app_forms.ORGANISATION_FORMS[kind],
@@ -56,10 +56,11 @@ class Section:
             RELATIONSHIPS: app_forms.RelationshipsForm,
             EMPLOYMENT: app_forms.EmploymentForm,
             ACKNOWLEDGEMENTS: app_forms.AcknowledgementsForm,
-        }.get(self.slug)
+        }
+        return classes.get(self.slug)
 
 
-_SECTIONS = [
+_SECTIONS: list[tuple[str, str | Promise, str]] = [
     (IDENTITY, _("Applicant information"), ""),
     (PLACEMENT, _("Facility and service"), ""),
     (ORGANISATION, "", ""),
@@ -100,7 +101,7 @@ CriminalHistoryFormSet = forms.formset_factory(
 RelationshipFormSet = forms.formset_factory(
     app_forms.RelationshipEntryForm, extra=1, max_num=20, can_delete=True
 )
-FORMSETS: dict[str, type[forms.BaseFormSet]] = {  # type: ignore[type-arg]
+FORMSETS: dict[str, type[forms.BaseFormSet[Any]]] = {
     CRIMINAL_HISTORY: CriminalHistoryFormSet,
     RELATIONSHIPS: RelationshipFormSet,
 }
@@ -193,7 +194,7 @@ def entry_rows(application: Application, slug: str) -> tuple[list[str], list[lis
         return [], []
     model = CriminalHistoryEntry if slug == CRIMINAL_HISTORY else Relationship
     names = ENTRY_FIELDS[slug]
-    labels = [capfirst(str(model._meta.get_field(name).verbose_name)) for name in names]
+    labels = [capfirst(str(getattr(model._meta.get_field(name), "verbose_name", name))) for name in names]
     rows = []
     manager = getattr(application, FORMSET_RELATED[slug])
     for entry in manager.all():

@@ -7,8 +7,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import ratelimit, tokens
@@ -16,7 +15,7 @@ from accounts.models import User, normalize_email
 from accounts.tasks import send_templated_email
 from applications import age, crypto
 from applications import sections as S
-from applications.forms import REQUIRED_DOCUMENTS
+from applications.forms import REQUIRED_DOCUMENTS, AcknowledgementsForm
 from applications.models import (
     ALSO_BY_RECORD,
     TRANSITIONS,
@@ -27,10 +26,10 @@ from applications.models import (
     Channel,
     CriminalHistoryEntry,
     DocumentKind,
+    DuplicateReason,
     EventKind,
     InformationRequest,
     Mover,
-    DuplicateReason,
     Person,
     PossibleDuplicate,
     ReferenceCounter,
@@ -58,7 +57,9 @@ class IllegalMove(ApplicationError):
     def __init__(self, application: Application, to: str) -> None:
         last = application.events.filter(kind=EventKind.STATUS).order_by("-at", "-pk").first()
         if last is not None and last.to_status == application.status:
-            message = _("This application was already moved to “%(status)s” by %(who)s at %(when)s.")
+            message = _(
+                "This application was already moved to “%(status)s” by %(who)s at %(when)s."
+            )
             message %= {
                 "status": application.get_status_display(),
                 "who": last.actor_label or _("the system"),
@@ -304,6 +305,9 @@ def save_section(
         stored = S.to_json(cleaned)
         if slug == S.ACKNOWLEDGEMENTS:
             application.signature_name = stored["signature_name"]
+            request = application.open_information_request
+            # Answering a request needs a signature given for that request.
+            stored["for_request"] = request.pk if request is not None else None
         application.answers[slug] = stored
     if slug == S.PLACEMENT:
         application.access_level_requested = cleaned["access_level_requested"]
@@ -317,13 +321,18 @@ def save_section(
 
 
 def _replace_entries(application: Application, slug: str, entries: list[dict[str, Any]]) -> None:
-    model: type[CriminalHistoryEntry] | type[Relationship]
-    model = CriminalHistoryEntry if slug == S.CRIMINAL_HISTORY else Relationship
-    model.objects.filter(application=application).delete()
     fields = S.ENTRY_FIELDS[slug]
-    model.objects.bulk_create(
-        [model(application=application, **{f: e.get(f) for f in fields}) for e in entries]
-    )
+    rows = [{f: e.get(f) for f in fields} for e in entries]
+    if slug == S.CRIMINAL_HISTORY:
+        CriminalHistoryEntry.objects.filter(application=application).delete()
+        CriminalHistoryEntry.objects.bulk_create(
+            [CriminalHistoryEntry(application=application, **row) for row in rows]
+        )
+    else:
+        Relationship.objects.filter(application=application).delete()
+        Relationship.objects.bulk_create(
+            [Relationship(application=application, **row) for row in rows]
+        )
 
 
 @transaction.atomic
@@ -333,8 +342,11 @@ def save_pending(*, application: Application, slug: str, raw: dict[str, list[str
     _check_editable(application, slug)
     # Identifiers are never stored as typed: they are encrypted only once valid.
     secret = {"ssn", "dl_number"} if slug == S.IDENTITY else set()
+    # PostgreSQL cannot store U+0000 (no browser sends it): it is dropped, never a 500.
     application.answers.setdefault(PENDING, {})[slug] = {
-        key: values for key, values in raw.items() if key not in secret
+        key: [value.replace("\x00", "") for value in values]
+        for key, values in raw.items()
+        if key not in secret and "\x00" not in key
     }
     application.last_section = slug
     application.save(update_fields=["answers", "last_section", "updated_at"])
@@ -390,7 +402,7 @@ def section_problems(application: Application, slug: str) -> list[str]:
     problems: list[str] = []
     form_class = sect.form_class(application.kind)
     if slug == S.ACKNOWLEDGEMENTS:
-        return problems if application.answers.get(slug) else [_("Not signed yet.")]
+        return _signature_problems(application)
     if form_class is not None:
         values = S.section_values(application, slug)
         if slug == S.IDENTITY:
@@ -400,9 +412,9 @@ def section_problems(application: Application, slug: str) -> list[str]:
         form = form_class(data=S.to_form_data(form_class, values), kind=application.kind)
         if not form.is_valid():
             problems += [
-                f"{form.fields[name].label}: {' '.join(errors)}"
+                f"{form.fields[name].label}: {' '.join(str(e) for e in errors)}"
                 if name in form.fields
-                else " ".join(errors)
+                else " ".join(str(e) for e in errors)
                 for name, errors in form.errors.items()
             ]
     answers = application.answers.get(slug, {})
@@ -416,10 +428,27 @@ def section_problems(application: Application, slug: str) -> list[str]:
         present = set(application.documents.values_list("kind", flat=True))
         for kind in REQUIRED_DOCUMENTS.get(application.kind, []):
             if kind not in present:
-                problems.append(_("Upload the %(document)s.") % {
-                    "document": str(DocumentKind(kind).label).lower()
-                })
+                problems.append(
+                    _("Upload the %(document)s.")
+                    % {"document": str(DocumentKind(kind).label).lower()}
+                )
     return problems
+
+
+def _signature_problems(application: Application) -> list[str]:
+    """Signed, by the name now in section 1, and again for an open information request."""
+    signed = application.answers.get(S.ACKNOWLEDGEMENTS)
+    if not signed:
+        return [_("Not signed yet.")]
+    request = application.open_information_request
+    if request is not None and signed.get("for_request") != request.pk:
+        return [_("Sign again: tick the statements and type your name for this answer.")]
+    form = AcknowledgementsForm(
+        data=S.to_form_data(AcknowledgementsForm, signed), person=application.person
+    )
+    if not form.is_valid():
+        return [" ".join(str(e) for errors in form.errors.values() for e in errors)]
+    return []
 
 
 def completeness(application: Application, slugs: list[str] | None = None) -> dict[str, list[str]]:
@@ -575,8 +604,10 @@ def submit_application(
     A second submit of the same application (a double click) changes nothing. Mails the
     applicant and the facility's coordinators once, on commit.
     """
-    locked = Application.objects.select_for_update().select_related("person", "facility").get(
-        pk=application.pk
+    locked = (
+        Application.objects.select_for_update()
+        .select_related("person", "facility")
+        .get(pk=application.pk)
     )
     if locked.status != Status.DRAFT:
         if locked.reference:
@@ -697,9 +728,7 @@ def _section_state(application: Application, slugs: list[str]) -> dict[str, Any]
         _labels, rows = S.entry_rows(application, slug)
         state[slug] = {"answers": values, "entries": rows}
         if slug == S.DOCUMENTS:
-            state[slug]["entries"] = sorted(
-                str(d) for d in application.documents.all()
-            )
+            state[slug]["entries"] = sorted(str(d) for d in application.documents.all())
     return state
 
 
@@ -708,13 +737,14 @@ def answer_information_request(
     *, application: Application, by: Any, on_behalf: bool = False, now: Any = None
 ) -> Application:
     """Re-sign the reopened sections, record what changed, recompute flags, back to review."""
-    locked = Application.objects.select_for_update().select_related("person").get(
-        pk=application.pk
-    )
+    locked = Application.objects.select_for_update().select_related("person").get(pk=application.pk)
     request = locked.open_information_request
     if request is None:
         raise IllegalMove(locked, Status.IN_REVIEW)
-    problems = completeness(locked, [*request.sections, S.ACKNOWLEDGEMENTS])
+    # Staff answering for a paper applicant record what the applicant said; they cannot
+    # sign for them.
+    signature = [] if on_behalf else [S.ACKNOWLEDGEMENTS]
+    problems = completeness(locked, [*request.sections, *signature])
     if problems:
         raise Incomplete(problems)
     today = age.today(now)
@@ -733,9 +763,7 @@ def answer_information_request(
     request.answered_at = timezone.now()
     request.answered_by = by if isinstance(by, User) else None
     request.save(update_fields=["answered_at", "answered_by"])
-    changed_titles = [
-        str(s.title) for s in S.sections_for(locked.kind) if s.slug in changes
-    ]
+    changed_titles = [str(s.title) for s in S.sections_for(locked.kind) if s.slug in changes]
     summary = (
         _("Revised: %(sections)s.") % {"sections": ", ".join(changed_titles)}
         if changed_titles

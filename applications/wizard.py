@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ from applications.services import pending_data
 class StepForms:
     section: S.Section
     form: SectionForm
-    formset: forms.BaseFormSet | None = None  # type: ignore[type-arg]
+    formset: forms.BaseFormSet[Any] | None = None
     entries: list[dict[str, Any]] = field(default_factory=list)
 
     def is_valid(self) -> bool:
@@ -38,7 +39,9 @@ class StepForms:
             self.form.add_error(None, _("You answered yes: add at least one entry below."))
             return False
         if answer == "no" and self.entries:
-            self.form.add_error(None, _("You answered no: remove the entries below, or answer yes."))
+            self.form.add_error(
+                None, _("You answered no: remove the entries below, or answer yes.")
+            )
             return False
         return True
 
@@ -46,7 +49,7 @@ class StepForms:
         """(anchor, message) for the error summary at the top of the page."""
         links = [("", str(e)) for e in self.form.non_field_errors()]
         for name, errors in self.form.errors.items():
-            if name != forms.forms.NON_FIELD_ERRORS:
+            if name != NON_FIELD_ERRORS:
                 label = self.form.fields[name].label
                 links += [(self.form[name].auto_id, f"{label}: {e}") for e in errors]
         if self.formset is not None:
@@ -98,8 +101,9 @@ def build_step(
 def bind(application: Application, slug: str, data: QueryDict | None = None) -> StepForms:
     """The section's forms: bound to `data` (a POST), else to half-typed answers kept from
     an earlier visit (so their errors show again), else unbound with the stored answers."""
-    kept = data is None and bool(raw := pending_data(application, slug))
-    if kept:
+    raw = pending_data(application, slug) if data is None else None
+    kept = bool(raw)
+    if raw:
         data = _querydict(raw)
     values = S.section_values(application, slug)
     if slug == S.IDENTITY:

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http.response import HttpResponseBase
 from django.http import Http404, HttpRequest, HttpResponse
 
 from facilities.models import Facility, Membership, Role
@@ -85,7 +86,7 @@ def has_staff_role(user: Any) -> bool:
     )
 
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 def _deny_unless_staff(request: HttpRequest, cap: str) -> HttpResponse | None:
@@ -104,7 +105,7 @@ def staff_required(cap: str) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             denied = _deny_unless_staff(request, cap)
             if denied is not None:
                 return denied
@@ -121,7 +122,9 @@ def facility_required(cap: str) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, code: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(
+            request: HttpRequest, code: str, *args: Any, **kwargs: Any
+        ) -> HttpResponseBase:
             denied = _deny_unless_staff(request, Capability.VIEW)
             if denied is not None:
                 return denied

@@ -5,8 +5,8 @@ from django.urls import include, path
 from accounts.urls import staff_patterns as account_staff_patterns
 from applications.urls import form_patterns
 from facilities.urls import staff_patterns as facility_staff_patterns
-from screening.urls import staff_patterns as screening_staff_patterns
 from pic import views
+from screening.urls import staff_patterns as screening_staff_patterns
 
 admin.site.site_header = "PIC Portal administration"
 admin.site.site_title = "PIC Portal admin"

@@ -80,8 +80,13 @@ def schedule_session(
     if ends_at <= starts_at:
         raise ScreeningError(_("The session must end after it starts."))
     return TrainingSession.objects.create(
-        course=course, facility=facility, place=place, starts_at=starts_at, ends_at=ends_at,
-        capacity=capacity, created_by=_user(by),
+        course=course,
+        facility=facility,
+        place=place,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity,
+        created_by=_user(by),
     )
 
 
@@ -115,7 +120,9 @@ def enrol(*, session: TrainingSession, person: Person, by: Any) -> Enrollment:
 
 @transaction.atomic
 def cancel_enrolment(*, enrollment: Enrollment, by: Any) -> None:
-    if enrollment.session.attendance_recorded_at is not None:
+    # Lock and re-read the session, as record_attendance does: never the caller's copy.
+    session = TrainingSession.objects.select_for_update().get(pk=enrollment.session_id)
+    if session.attendance_recorded_at is not None:
         raise ScreeningError(_("Attendance was already recorded for this session."))
     enrollment.delete()
 
@@ -125,8 +132,8 @@ def record_attendance(
     *, session: TrainingSession, attended: list[int], by: Any, on: date | None = None
 ) -> list[TrainingCompletion]:
     """Record the whole session at once: who attended (enrollment ids) gets a completion."""
-    session = TrainingSession.objects.select_for_update().select_related("course").get(
-        pk=session.pk
+    session = (
+        TrainingSession.objects.select_for_update().select_related("course").get(pk=session.pk)
     )
     if session.attendance_recorded_at is not None:
         raise ScreeningError(_("Attendance was already recorded for this session."))
@@ -140,8 +147,12 @@ def record_attendance(
         if enrollment.attended:
             completions.append(
                 record_completion(
-                    person=enrollment.person, course=session.course, completed_on=completed_on,
-                    by=by, facility=session.facility, session=session,
+                    person=enrollment.person,
+                    course=session.course,
+                    completed_on=completed_on,
+                    by=by,
+                    facility=session.facility,
+                    session=session,
                 )
             )
     session.attendance_recorded_at = timezone.now()
@@ -211,8 +222,10 @@ def activate_access(*, grant: FacilityAccess, by: Any, on: date | None = None) -
     """Pass the second gate: badge number, start and expiry dates, the effective level by
     the age rule on the activation date. Mails the volunteer on commit."""
     on = on or age.today()
-    grant = FacilityAccess.objects.select_for_update().select_related("person", "facility").get(
-        pk=grant.pk
+    grant = (
+        FacilityAccess.objects.select_for_update()
+        .select_related("person", "facility")
+        .get(pk=grant.pk)
     )
     missing = activation_problems(grant, on)
     if missing:
@@ -237,9 +250,13 @@ def activate_access(*, grant: FacilityAccess, by: Any, on: date | None = None) -
         level_effective=level,
         contact_eligible_on=eligible_on,
     )
-    record(by=by, action="screening.access_activated", target=activated,
-           facility=activated.facility, details={"badge": activated.badge_number,
-                                                 "level": level})
+    record(
+        by=by,
+        action="screening.access_activated",
+        target=activated,
+        facility=activated.facility,
+        details={"badge": activated.badge_number, "level": level},
+    )
     transaction.on_commit(lambda: _mail_volunteer(activated, "access_activated"))
     return activated
 
@@ -249,8 +266,10 @@ def upgrade_to_contact(*, grant: FacilityAccess, by: Any, on: date | None = None
     """The contact upgrade: its own audited decision, refused before the 19th birthday and
     for grants approved at no contact."""
     on = on or age.today()
-    grant = FacilityAccess.objects.select_for_update().select_related("person", "facility").get(
-        pk=grant.pk
+    grant = (
+        FacilityAccess.objects.select_for_update()
+        .select_related("person", "facility")
+        .get(pk=grant.pk)
     )
     if grant.status != AccessStatus.ACTIVE:
         raise ScreeningError(_("Only active access can be upgraded."))
@@ -269,8 +288,12 @@ def upgrade_to_contact(*, grant: FacilityAccess, by: Any, on: date | None = None
     grant.contact_eligible_on = None
     grant.save(update_fields=["level_effective", "contact_eligible_on", "updated_at"])
     AccessEvent.objects.create(
-        access=grant, actor=_user(by), actor_label=str(getattr(by, "email", "") or by or ""),
-        from_status=grant.status, to_status=grant.status, text=_("Upgraded to offender contact."),
+        access=grant,
+        actor=_user(by),
+        actor_label=str(getattr(by, "email", "") or by or ""),
+        from_status=grant.status,
+        to_status=grant.status,
+        text=_("Upgraded to offender contact."),
     )
     record(by=by, action="screening.contact_upgraded", target=grant, facility=grant.facility)
     transaction.on_commit(lambda: _mail_volunteer(grant, "contact_upgraded"))

@@ -86,9 +86,7 @@ def course_item(
     if latest is None:
         return Item(key=course.code, label=str(course), done=False)
     expires = (
-        add_months(latest.completed_on, course.validity_months)
-        if course.validity_months
-        else None
+        add_months(latest.completed_on, course.validity_months) if course.validity_months else None
     )
     return Item(
         key=course.code,

@@ -4,8 +4,8 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext_lazy as _
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from applications import age
@@ -16,11 +16,19 @@ from applications.models import (
     AccessLevel,
     Application,
     DeclineReason,
+    Person,
     Kind,
     Status,
 )
 from facilities.models import Facility, Role
-from screening.models import CheckOutcome, CheckType, Course, StepState, TBResult
+from screening.models import (
+    CheckOutcome,
+    CheckType,
+    Course,
+    StepState,
+    TBResult,
+    TrainingSession,
+)
 
 FLAGS = [
     ("contact_under_19", _("Contact requested under 19")),
@@ -278,11 +286,15 @@ class CoordinatorForm(forms.Form):
 
 
 class CompletionForm(forms.Form):
-    course = forms.ModelChoiceField(label=_("Training"), queryset=None)  # type: ignore[arg-type]
+    course = forms.ModelChoiceField(label=_("Training"), queryset=Course.objects.none())
     completed_on = forms.DateField(label=_("Completed on"), widget=DateInput())
     hours = forms.DecimalField(
-        label=_("Hours"), required=False, min_value=Decimal("0.25"), max_value=Decimal("40"),
-        decimal_places=2, help_text=_("Leave empty for the course's usual hours."),
+        label=_("Hours"),
+        required=False,
+        min_value=Decimal("0.25"),
+        max_value=Decimal("40"),
+        decimal_places=2,
+        help_text=_("Leave empty for the course's usual hours."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -302,8 +314,11 @@ class CompletionForm(forms.Form):
 class TBTestForm(forms.Form):
     tested_on = forms.DateField(label=_("Test date"), widget=DateInput())
     result = forms.ChoiceField(label=_("Result"), choices=TBResult.choices)
-    scan = forms.FileField(label=_("Scan of the result (optional)"), required=False,
-                           help_text=_("PDF, JPEG or PNG, at most 10 MB."))
+    scan = forms.FileField(
+        label=_("Scan of the result (optional)"),
+        required=False,
+        help_text=_("PDF, JPEG or PNG, at most 10 MB."),
+    )
 
     def clean_tested_on(self) -> Any:
         day = self.cleaned_data["tested_on"]
@@ -317,15 +332,15 @@ class TBTestForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    course = forms.ModelChoiceField(label=_("Training"), queryset=None)  # type: ignore[arg-type]
+    course = forms.ModelChoiceField(label=_("Training"), queryset=Course.objects.none())
     place = forms.CharField(label=_("Place"), max_length=200)
     starts_at = forms.DateTimeField(
-        label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
-                                                      format="%Y-%m-%dT%H:%M"),
+        label=_("Starts"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     ends_at = forms.DateTimeField(
-        label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
-                                                    format="%Y-%m-%dT%H:%M"),
+        label=_("Ends"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=500, initial=20)
 
@@ -346,7 +361,7 @@ class SessionForm(forms.Form):
 
 
 class EnrolForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("Person"), queryset=None)  # type: ignore[arg-type]
+    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none())
 
     def __init__(self, *args: Any, people: QuerySet[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -356,7 +371,9 @@ class EnrolForm(forms.Form):
 
 
 class SessionChoiceForm(forms.Form):
-    session = forms.ModelChoiceField(label=_("Session"), queryset=None)  # type: ignore[arg-type]
+    session = forms.ModelChoiceField(
+        label=_("Session"), queryset=TrainingSession.objects.none()
+    )
 
     def __init__(self, *args: Any, sessions: QuerySet[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -367,7 +367,11 @@ class TrainingSession(models.Model):
 
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="sessions")
     facility = models.ForeignKey(
-        Facility, null=True, blank=True, on_delete=models.PROTECT, related_name="sessions",
+        Facility,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sessions",
         help_text="Empty for a statewide session.",
     )
     place = models.CharField(max_length=200)
@@ -385,7 +389,8 @@ class TrainingSession(models.Model):
         ordering = ["starts_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="session_ends_after_start",
             ),
             models.CheckConstraint(condition=models.Q(capacity__gt=0), name="session_has_capacity"),
         ]

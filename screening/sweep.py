@@ -19,7 +19,7 @@ from applications.models import InformationRequest, Status
 from facilities.models import Membership, ProgramSettings
 from screening.activation import move_access
 from screening.compliance import items_for
-from screening.models import AccessStatus, FacilityAccess, Reminder, SweepRun
+from screening.models import AccessStatus, Course, FacilityAccess, Reminder, SweepRun
 
 SWEEP = "daily sweep"
 
@@ -55,7 +55,10 @@ def _once(item_type: str, item_id: int, days_before: int, due_on: date, today: d
     try:
         with transaction.atomic():
             Reminder.objects.create(
-                item_type=item_type, item_id=item_id, days_before=days_before, due_on=due_on,
+                item_type=item_type,
+                item_id=item_id,
+                days_before=days_before,
+                due_on=due_on,
                 sent_on=today,
             )
     except IntegrityError:
@@ -86,10 +89,15 @@ def contact_eligibility(today: date, digest: Digest) -> int:
         if _once("contact_upgrade", grant.pk, 0, grant.contact_eligible_on, today):
             digest.to_facility(
                 grant.facility_id,
-                _("%(name)s (badge %(badge)s) is eligible for offender contact from %(date)s: "
-                  "the upgrade awaits your decision.")
-                % {"name": grant.person, "badge": grant.badge_number,
-                   "date": grant.contact_eligible_on},
+                _(
+                    "%(name)s (badge %(badge)s) is eligible for offender contact from %(date)s: "
+                    "the upgrade awaits your decision."
+                )
+                % {
+                    "name": grant.person,
+                    "badge": grant.badge_number,
+                    "date": grant.contact_eligible_on,
+                },
             )
             count += 1
     return count
@@ -105,8 +113,10 @@ def overdue_information_requests(today: date, digest: Digest) -> int:
         if _once("info_request_overdue", request.pk, 0, request.due_on, today):
             digest.to_facility(
                 request.application.facility_id,
-                _("%(reference)s: the information requested was due %(date)s and has not "
-                  "been answered.")
+                _(
+                    "%(reference)s: the information requested was due %(date)s and has not "
+                    "been answered."
+                )
                 % {"reference": request.application.reference, "date": request.due_on},
             )
             count += 1
@@ -119,13 +129,20 @@ def expiring_items(today: date, digest: Digest) -> int:
     settings = ProgramSettings.load()
     first, final = settings.reminder_window_days, settings.final_reminder_days
     count = 0
+    # Reminder.item_type holds 30 characters and a course code up to 40: a course by its id.
+    course_ids = dict(Course.objects.values_list("code", "pk"))
     grants = FacilityAccess.objects.filter(
         status__in=(AccessStatus.PENDING_ACTIVATION, AccessStatus.ACTIVE, AccessStatus.SUSPENDED)
     ).select_related("person", "facility")
     for grant in grants:
         person = grant.person
         things: list[tuple[str, int, str, date]] = [
-            (f"item:{item.key}", person.pk, str(item.label), item.expires_on)
+            (
+                f"course:{course_ids[item.key]}" if item.key in course_ids else f"item:{item.key}",
+                person.pk,
+                str(item.label),
+                item.expires_on,
+            )
             for item in items_for(grant, today)
             if item.expires_on is not None and item.is_current(today)
         ]
@@ -137,13 +154,17 @@ def expiring_items(today: date, digest: Digest) -> int:
                 continue
             threshold = final if days_left <= final else first
             line = _("%(item)s expires on %(date)s (%(facility)s).") % {
-                "item": label, "date": expires_on, "facility": grant.facility.name}
+                "item": label,
+                "date": expires_on,
+                "facility": grant.facility.name,
+            }
             if _once(item_type, item_id, threshold, expires_on, today):
                 digest.to_person(person.email, person.preferred_language, line)
                 count += 1
             # Coordinators get each item of each of their people once per threshold too.
-            if _once(f"{item_type}:facility:{grant.facility_id}", item_id, threshold,
-                     expires_on, today):
+            if _once(
+                f"{item_type}:facility:{grant.facility_id}", item_id, threshold, expires_on, today
+            ):
                 digest.to_facility(grant.facility_id, f"{person}: {line}")
     return count
 
@@ -180,11 +201,14 @@ def _send(
 ) -> None:
     for email, lines in people.items():
         send_templated_email.enqueue(
-            to=[email], template="reminders", context={"lines": lines, "day": today.isoformat()},
+            to=[email],
+            template="reminders",
+            context={"lines": lines, "day": today.isoformat()},
             language=languages.get(email, "en"),
         )
     for email, lines in coordinators.items():
         send_templated_email.enqueue(
-            to=[email], template="coordinator_digest",
+            to=[email],
+            template="coordinator_digest",
             context={"lines": lines, "day": today.isoformat()},
         )

@@ -42,6 +42,28 @@ def _test_settings(settings: LazySettings) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """A transactional test's flush empties every table, the rows the data migrations wrote
+    included: write them again for the tests that run after one."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from facilities.models import ProgramSettings
+    from facilities.services import ensure_pic_coordinators_group
+    from screening.models import Course, StepRequirement
+    from screening.reference_data import seed_courses, seed_step_requirements
+
+    ProgramSettings.load()
+    ensure_pic_coordinators_group()
+    seed_step_requirements(StepRequirement)
+    seed_courses(Course)
+
+
 @pytest.fixture
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)

@@ -33,8 +33,12 @@ def application_pdf_view(request: HttpRequest, public_id: str) -> HttpResponse:
     application = applicant_application(request, public_id)
     if application.status == Status.DRAFT:
         raise Http404("A draft has no PDF yet.")
-    record(by=request.user, action="applications.pdf_downloaded", target=application,
-           facility=application.facility)
+    record(
+        by=request.user,
+        action="applications.pdf_downloaded",
+        target=application,
+        facility=application.facility,
+    )
     return pdf_response(application_pdf(application), f"{application.reference}.pdf")
 
 
@@ -44,8 +48,12 @@ def application_pdf_view(request: HttpRequest, public_id: str) -> HttpResponse:
 def document_view(request: HttpRequest, public_id: str, document_id: str) -> FileResponse:
     application = applicant_application(request, public_id)
     document = get_object_or_404(application.documents, public_id=document_id)
-    record(by=request.user, action="applications.document_downloaded", target=document,
-           facility=application.facility)
+    record(
+        by=request.user,
+        action="applications.document_downloaded",
+        target=document,
+        facility=application.facility,
+    )
     return FileResponse(
         document.file.open("rb"),
         content_type=document.content_type,

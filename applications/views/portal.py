@@ -149,7 +149,9 @@ def answer(request: HttpRequest, public_id: str) -> HttpResponse:
         else:
             messages.success(request, _("Thank you. Your answers were sent to the coordinator."))
             return redirect("applications:detail", application.public_id)
-    reopened = [s for s in S.sections_for(application.kind) if s.slug in editable_sections(application)]
+    reopened = [
+        s for s in S.sections_for(application.kind) if s.slug in editable_sections(application)
+    ]
     context = {
         "application": application,
         "information_request": information_request,

@@ -16,7 +16,11 @@ from applications.services import SignInRefused, request_sign_in_link, sign_in_w
 
 
 def _safe_next(request: HttpRequest, url: str) -> str:
-    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
+    if (
+        url
+        and "\x00" not in url  # PostgreSQL cannot store it; no real address has it
+        and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure())
+    ):
         return url
     return reverse("applications:home")
 
@@ -52,13 +56,21 @@ def sign_in_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button and spends nothing (mail scanners follow links); POST signs in."""
     if request.method == "GET":
         usable = tokens.peek_token(token) is not None
-        return render(request, "applications/sign_in_confirm.html", {"usable": usable},
-                      status=200 if usable else 410)
+        return render(
+            request,
+            "applications/sign_in_confirm.html",
+            {"usable": usable},
+            status=200 if usable else 410,
+        )
     try:
         user, next_url = sign_in_with_token(raw=token)
     except SignInRefused as exc:
-        return render(request, "applications/sign_in_confirm.html",
-                      {"usable": False, "refusal": str(exc)}, status=410)
+        return render(
+            request,
+            "applications/sign_in_confirm.html",
+            {"usable": False, "refusal": str(exc)},
+            status=410,
+        )
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     messages.success(request, _("You are signed in."))
     return redirect(_safe_next(request, next_url))

@@ -1,24 +1,10 @@
 from django.db import migrations
 
-DEFAULTS = {
-    "volunteer": ["completeness", "background_check", "interview"],
-    "reentry_partner": [
-        "completeness",
-        "background_check",
-        "interview",
-        "organisation_verification",
-    ],
-    "student_intern": ["completeness", "background_check", "interview", "school_verification"],
-}
+from screening.reference_data import seed_step_requirements
 
 
 def seed(apps, schema_editor):
-    StepRequirement = apps.get_model("screening", "StepRequirement")
-    for kind, steps in DEFAULTS.items():
-        for order, step in enumerate(steps):
-            StepRequirement.objects.get_or_create(
-                application_kind=kind, step_kind=step, defaults={"order": order}
-            )
+    seed_step_requirements(apps.get_model("screening", "StepRequirement"))
 
 
 class Migration(migrations.Migration):

@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -58,8 +57,7 @@ def _context(request: HttpRequest, grant: FacilityAccess, **bound: Any) -> dict[
         ),
         "can_record": has_capability(request.user, Capability.RECORD, grant.facility),
         "can_decide": has_capability(request.user, Capability.DECIDE, grant.facility),
-        "upgrade_due": grant.contact_eligible_on is not None
-        and grant.contact_eligible_on <= today,
+        "upgrade_due": grant.contact_eligible_on is not None and grant.contact_eligible_on <= today,
         "today": today,
         "completion_form": bound.get("completion") or F.CompletionForm(),
         "tb_form": bound.get("tb") or F.TBTestForm(),
@@ -90,7 +88,11 @@ def _act(
         else:
             messages.success(request, success)
             return redirect("staff:access", grant.facility.code, grant.pk)
-    messages.error(request, _("That could not be done: see the form marked below."))
+    if form.fields:
+        messages.error(request, _("That could not be done: see the form marked below."))
+    else:  # activate, upgrade: no form on the page to mark, so say why here
+        for error in form.non_field_errors():
+            messages.error(request, error)
     return render(request, "screening/access_detail.html", _context(request, grant, **{name: form}))
 
 
@@ -98,19 +100,30 @@ def _act(
 @facility_required(Capability.RECORD)
 def record_completion(request: HttpRequest, facility: Facility, grant_id: int) -> HttpResponse:
     grant = _grant(facility, grant_id)
-    return _act(request, grant, "completion", F.CompletionForm(request.POST),
-                lambda d: activation.record_completion(
-                    person=grant.person, by=request.user, facility=facility, **d),
-                _("Training recorded."))
+    return _act(
+        request,
+        grant,
+        "completion",
+        F.CompletionForm(request.POST),
+        lambda d: activation.record_completion(
+            person=grant.person, by=request.user, facility=facility, **d
+        ),
+        _("Training recorded."),
+    )
 
 
 @require_POST
 @facility_required(Capability.RECORD)
 def record_tb_test(request: HttpRequest, facility: Facility, grant_id: int) -> HttpResponse:
     grant = _grant(facility, grant_id)
-    return _act(request, grant, "tb", F.TBTestForm(request.POST, request.FILES),
-                lambda d: activation.record_tb_test(person=grant.person, by=request.user, **d),
-                _("TB test recorded."))
+    return _act(
+        request,
+        grant,
+        "tb",
+        F.TBTestForm(request.POST, request.FILES),
+        lambda d: activation.record_tb_test(person=grant.person, by=request.user, **d),
+        _("TB test recorded."),
+    )
 
 
 @require_POST
@@ -118,33 +131,52 @@ def record_tb_test(request: HttpRequest, facility: Facility, grant_id: int) -> H
 def enrol(request: HttpRequest, facility: Facility, grant_id: int) -> HttpResponse:
     grant = _grant(facility, grant_id)
     form = F.SessionChoiceForm(request.POST, sessions=_open_sessions(grant))
-    return _act(request, grant, "enrol", form,
-                lambda d: activation.enrol(session=d["session"], person=grant.person,
-                                           by=request.user),
-                _("Signed up for the session."))
+    return _act(
+        request,
+        grant,
+        "enrol",
+        form,
+        lambda d: activation.enrol(session=d["session"], person=grant.person, by=request.user),
+        _("Signed up for the session."),
+    )
 
 
 @require_POST
 @facility_required(Capability.DECIDE)
 def activate(request: HttpRequest, facility: Facility, grant_id: int) -> HttpResponse:
     grant = _grant(facility, grant_id)
-    return _act(request, grant, "activate", forms.Form(request.POST),
-                lambda d: activation.activate_access(grant=grant, by=request.user),
-                _("Activated; the badge number is assigned."))
+    return _act(
+        request,
+        grant,
+        "activate",
+        forms.Form(request.POST),
+        lambda d: activation.activate_access(grant=grant, by=request.user),
+        _("Activated; the badge number is assigned."),
+    )
 
 
 @require_POST
 @facility_required(Capability.DECIDE)
 def upgrade(request: HttpRequest, facility: Facility, grant_id: int) -> HttpResponse:
     grant = _grant(facility, grant_id)
-    return _act(request, grant, "upgrade", forms.Form(request.POST),
-                lambda d: activation.upgrade_to_contact(grant=grant, by=request.user),
-                _("Upgraded to offender contact."))
+    return _act(
+        request,
+        grant,
+        "upgrade",
+        forms.Form(request.POST),
+        lambda d: activation.upgrade_to_contact(grant=grant, by=request.user),
+        _("Upgraded to offender contact."),
+    )
 
 
 def _pdf(request: HttpRequest, grant: FacilityAccess, content: bytes, name: str) -> HttpResponse:
-    record(by=request.user, action="screening.document_downloaded", target=grant,
-           facility=grant.facility, details={"document": name})
+    record(
+        by=request.user,
+        action="screening.document_downloaded",
+        target=grant,
+        facility=grant.facility,
+        details={"document": name},
+    )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{name}-{grant.badge_number}.pdf"'
     return response

@@ -1,5 +1,6 @@
 """The staff application page: answers, flags, steps, timeline, and the allowed actions."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -9,15 +10,28 @@ from django.views.decorators.http import require_GET
 
 from applications import age
 from applications import sections as S
-from applications.models import Application, PossibleDuplicate, Status
+from applications.models import Application, PossibleDuplicate, Relationship, Status
 from audit.services import record
 from facilities.access import Capability, has_capability, is_pic_coordinator, staff_required
 from facilities.models import ProgramSettings
 from screening import forms as F
-from screening.models import FacilityAccess, StepKind
+from screening.models import FacilityAccess, ScreeningStep, StepKind
 from screening.queries import statewide_facts
 from screening.services import approval_problems, standing_ban
 from screening.views.common import staff_application
+
+
+@dataclass(frozen=True)
+class StepPanel:
+    step: ScreeningStep
+    form: Any
+    waive_form: Any
+
+
+@dataclass(frozen=True)
+class ConflictPanel:
+    relationship: Relationship
+    form: Any
 
 
 def answer_blocks(application: Application) -> list[dict[str, Any]]:
@@ -62,22 +76,33 @@ def detail_context(
         **(bound or {}),
     }
     # Each step and each conflict carries its own form, bound when it came back with errors.
-    for step in steps:
-        step.form = forms.get(f"step-{step.pk}") or F.StepForm(
-            initial={
-                "state": step.state if step.state != "waived" else "passed",
-                "occurred_on": step.occurred_on or age.today(),
-                "conducted_by": step.conducted_by,
-                "note": step.note,
-            },
-            prefix=f"step-{step.pk}",
+    step_panels = [
+        StepPanel(
+            step=step,
+            form=forms.get(f"step-{step.pk}")
+            or F.StepForm(
+                initial={
+                    "state": step.state if step.state != "waived" else "passed",
+                    "occurred_on": step.occurred_on or age.today(),
+                    "conducted_by": step.conducted_by,
+                    "note": step.note,
+                },
+                prefix=f"step-{step.pk}",
+            ),
+            waive_form=forms.get(f"waive-{step.pk}") or F.WaiveForm(prefix=f"waive-{step.pk}"),
         )
-        step.waive_form = forms.get(f"waive-{step.pk}") or F.WaiveForm(prefix=f"waive-{step.pk}")
-    conflicts = list(application.relationships.filter(facility=facility).select_related("facility"))
-    for relationship in conflicts:
-        relationship.form = forms.get(f"conflict-{relationship.pk}") or F.ConflictForm(
-            prefix=f"conflict-{relationship.pk}"
+        for step in steps
+    ]
+    conflicts = [
+        ConflictPanel(
+            relationship=relationship,
+            form=forms.get(f"conflict-{relationship.pk}")
+            or F.ConflictForm(prefix=f"conflict-{relationship.pk}"),
         )
+        for relationship in application.relationships.filter(facility=facility).select_related(
+            "facility"
+        )
+    ]
     duplicates = PossibleDuplicate.objects.open().involving(application.person)
     return {
         "application": application,
@@ -85,7 +110,7 @@ def detail_context(
         "sections": answer_blocks(application),
         "documents": application.documents.all(),
         "events": application.events.select_related("actor"),
-        "steps": steps,
+        "steps": step_panels,
         "background_step_kind": StepKind.BACKGROUND_CHECK,
         "conflicts": conflicts,
         "ban": standing_ban(application.person),

@@ -68,6 +68,8 @@ def ban(request: HttpRequest, public_id: str) -> HttpResponse:
             services.ban_person(person=person, by=request.user, **form.cleaned_data)
         except ApplicationError as exc:
             form.add_error(None, str(exc))
+            # The page shows the lift form while a ban stands: say it where it is seen.
+            messages.error(request, str(exc))
         else:
             messages.success(request, _("The statewide ban is in place."))
             return redirect("staff:person", person.public_id)
@@ -86,6 +88,8 @@ def lift_ban(request: HttpRequest, public_id: str) -> HttpResponse:
         return redirect("staff:person", person.public_id)
     if standing is None:
         form.add_error(None, _("There is no ban to lift."))
+        # The page shows the ban form when no ban stands: say it where it is seen.
+        messages.error(request, _("There is no ban to lift."))
     return render(
         request, "screening/person_detail.html", _context(request, person, lift_form=form)
     )

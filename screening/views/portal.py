@@ -2,7 +2,7 @@
 the training sessions open to them."""
 
 from django.contrib import messages
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,7 +22,7 @@ def _person(request: HttpRequest) -> Person:
     return person_for_login(user=request.user)  # type: ignore[arg-type]
 
 
-def open_sessions(person: Person) -> "object":
+def open_sessions(person: Person) -> QuerySet[TrainingSession]:
     """Upcoming sessions this person may join: their facilities', and statewide ones while
     any of their access is pending activation."""
     grants = FacilityAccess.objects.live().filter(person=person)
@@ -44,8 +44,9 @@ def my_access(request: HttpRequest) -> HttpResponse:
     context = {
         "grants": person_items(person, today),
         "today": today,
-        "enrollments": person.enrollments.filter(session__starts_at__gte=timezone.now())
-        .select_related("session__course", "session__facility"),
+        "enrollments": person.enrollments.filter(
+            session__starts_at__gte=timezone.now()
+        ).select_related("session__course", "session__facility"),
     }
     return render(request, "screening/portal_access.html", context)
 
@@ -63,7 +64,7 @@ def my_sessions(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sign_up(request: HttpRequest, session_id: int) -> HttpResponse:
     person = _person(request)
-    session = get_object_or_404(open_sessions(person), pk=session_id)  # type: ignore[arg-type]
+    session = get_object_or_404(open_sessions(person), pk=session_id)
     try:
         activation.enrol(session=session, person=person, by=request.user)
     except ApplicationError as exc:

@@ -67,22 +67,47 @@ def _status(item: Item, today: date) -> str:
 def roster_csv(request: HttpRequest, facility: Facility) -> HttpResponse:
     today = age.today()
     rows = roster_rows(facility, today)
-    record(by=request.user, action="screening.roster_exported", target=facility.code,
-           facility=facility, details={"rows": len(rows)})
+    record(
+        by=request.user,
+        action="screening.roster_exported",
+        target=facility.code,
+        facility=facility,
+        details={"rows": len(rows)},
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="roster-{facility.code}-{today}.csv"'
     writer = csv.writer(response)
     item_labels = [str(i.label) for i in rows[0]["items"]] if rows else []
-    writer.writerow(["Name", "Status", "Kind", "Level approved", "Level effective", "Badge",
-                     "Starts", "Expires", "Contact eligible on", *item_labels])
+    writer.writerow(
+        [
+            "Name",
+            "Status",
+            "Kind",
+            "Level approved",
+            "Level effective",
+            "Badge",
+            "Starts",
+            "Expires",
+            "Contact eligible on",
+            *item_labels,
+        ]
+    )
     for row in rows:
         grant = row["grant"]
-        writer.writerow([
-            _safe(str(grant.person)), grant.get_status_display(), grant.get_kind_display(),
-            grant.get_level_approved_display(), grant.get_level_effective_display(),
-            grant.badge_number or "", grant.starts_on or "", grant.expires_on or "",
-            grant.contact_eligible_on or "", *[_status(i, today) for i in row["items"]],
-        ])
+        writer.writerow(
+            [
+                _safe(str(grant.person)),
+                grant.get_status_display(),
+                grant.get_kind_display(),
+                grant.get_level_approved_display(),
+                grant.get_level_effective_display(),
+                grant.badge_number or "",
+                grant.starts_on or "",
+                grant.expires_on or "",
+                grant.contact_eligible_on or "",
+                *[_status(i, today) for i in row["items"]],
+            ]
+        )
     return response
 
 

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -25,9 +26,11 @@ def _eligible_people(session: TrainingSession) -> Any:
         grants = grants.filter(status=AccessStatus.PENDING_ACTIVATION)
     else:
         grants = grants.live().filter(facility_id=session.facility_id)
-    return Person.objects.filter(pk__in=grants.values("person")).exclude(
-        pk__in=session.enrollments.values("person")
-    ).order_by("last_name", "first_name")
+    return (
+        Person.objects.filter(pk__in=grants.values("person"))
+        .exclude(pk__in=session.enrollments.values("person"))
+        .order_by("last_name", "first_name")
+    )
 
 
 def _list(request: HttpRequest, facility: Facility | None, can_schedule: bool) -> HttpResponse:
@@ -37,8 +40,9 @@ def _list(request: HttpRequest, facility: Facility | None, can_schedule: bool) -
             raise PermissionDenied("Your role does not allow this here.")
         if form.is_valid():
             try:
-                session = activation.schedule_session(by=request.user, facility=facility,
-                                                      **form.cleaned_data)
+                session = activation.schedule_session(
+                    by=request.user, facility=facility, **form.cleaned_data
+                )
             except ApplicationError as exc:
                 form.add_error(None, str(exc))
             else:
@@ -73,8 +77,9 @@ def statewide_sessions(request: HttpRequest) -> HttpResponse:
     return _list(request, None, True)
 
 
-def _detail(request: HttpRequest, session: TrainingSession, can_record: bool,
-            **bound: Any) -> HttpResponse:
+def _detail(
+    request: HttpRequest, session: TrainingSession, can_record: bool, **bound: Any
+) -> HttpResponse:
     enrollments = list(session.enrollments.select_related("person"))
     context = {
         "session": session,
@@ -85,8 +90,9 @@ def _detail(request: HttpRequest, session: TrainingSession, can_record: bool,
         "started": session.starts_at <= timezone.now(),
         "enrol_form": bound.get("enrol") or F.EnrolForm(people=_eligible_people(session)),
         "attendance_form": bound.get("attendance")
-        or F.AttendanceForm(enrollments=enrollments,
-                            initial={"attended": [str(e.pk) for e in enrollments]}),
+        or F.AttendanceForm(
+            enrollments=enrollments, initial={"attended": [str(e.pk) for e in enrollments]}
+        ),
     }
     return render(request, "screening/session_detail.html", context)
 
@@ -94,6 +100,7 @@ def _detail(request: HttpRequest, session: TrainingSession, can_record: bool,
 def _session_action(request: HttpRequest, session: TrainingSession) -> HttpResponse:
     """POST: enrol someone, or record attendance for the whole session."""
     enrollments = list(session.enrollments.select_related("person"))
+    form: forms.Form
     if request.POST.get("action") == "attendance":
         form = F.AttendanceForm(request.POST, enrollments=enrollments)
         name = "attendance"
@@ -104,17 +111,22 @@ def _session_action(request: HttpRequest, session: TrainingSession) -> HttpRespo
         try:
             if name == "attendance":
                 done = activation.record_attendance(
-                    session=session, by=request.user,
+                    session=session,
+                    by=request.user,
                     attended=[int(pk) for pk in form.cleaned_data["attended"]],
                 )
-                messages.success(request, _("Attendance recorded: %(count)s completions.")
-                                 % {"count": len(done)})
+                messages.success(
+                    request, _("Attendance recorded: %(count)s completions.") % {"count": len(done)}
+                )
             else:
-                activation.enrol(session=session, person=form.cleaned_data["person"],
-                                 by=request.user)
+                activation.enrol(
+                    session=session, person=form.cleaned_data["person"], by=request.user
+                )
                 messages.success(request, _("Signed up."))
         except ApplicationError as exc:
-            form.add_error(None, str(exc))
+            # The page may not show this form again (a full or started session), so the
+            # reason goes where it is always seen.
+            messages.error(request, str(exc))
         else:
             return _redirect(session)
     return _detail(request, session, True, **{name: form})
@@ -123,8 +135,11 @@ def _session_action(request: HttpRequest, session: TrainingSession) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 @facility_required(Capability.VIEW)
 def facility_session(request: HttpRequest, facility: Facility, session_id: int) -> HttpResponse:
-    session = get_object_or_404(TrainingSession.objects.select_related("course", "facility"),
-                                pk=session_id, facility=facility)
+    session = get_object_or_404(
+        TrainingSession.objects.select_related("course", "facility"),
+        pk=session_id,
+        facility=facility,
+    )
     can_record = has_capability(request.user, Capability.RECORD, facility)
     if request.method == "POST":
         if not can_record:
@@ -136,8 +151,9 @@ def facility_session(request: HttpRequest, facility: Facility, session_id: int) 
 @require_http_methods(["GET", "POST"])
 @staff_required(Capability.PROGRAM)
 def statewide_session(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = get_object_or_404(TrainingSession.objects.select_related("course"),
-                                pk=session_id, facility__isnull=True)
+    session = get_object_or_404(
+        TrainingSession.objects.select_related("course"), pk=session_id, facility__isnull=True
+    )
     if request.method == "POST":
         return _session_action(request, session)
     return _detail(request, session, True)
@@ -145,8 +161,9 @@ def statewide_session(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @require_POST
 @facility_required(Capability.RECORD)
-def cancel_enrolment(request: HttpRequest, facility: Facility, session_id: int,
-                     enrollment_id: int) -> HttpResponse:
+def cancel_enrolment(
+    request: HttpRequest, facility: Facility, session_id: int, enrollment_id: int
+) -> HttpResponse:
     session = get_object_or_404(TrainingSession, pk=session_id, facility=facility)
     enrollment = get_object_or_404(session.enrollments, pk=enrollment_id)
     try:

@@ -46,7 +46,9 @@ def test_apply_from_facility_page_to_submitted(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(review)
     assert response.status_code == 302
-    assert [m.subject for m in mail.outbox[1:]] == [f"Application {Application.objects.get().reference} received"]
+    assert [m.subject for m in mail.outbox[1:]] == [
+        f"Application {Application.objects.get().reference} received"
+    ]
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED
     detail = client.get(reverse("applications:detail", args=[application.public_id]))

@@ -30,6 +30,8 @@ def run_python(code: str, env: dict[str, str], *args: str) -> subprocess.Complet
 def production_env(**overrides: str | None) -> dict[str, str]:
     """The environment the suite runs in (DEBUG off, test keys), with `overrides`; None unsets."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "pic.settings", "PIC_SKIP_DOTENV": "1"}
+    # The browser tests set this for Playwright beside the ORM; production never has it.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env["DJANGO_DEBUG"] = "0"
     for name, value in overrides.items():
         if value is None:
