@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from applications import sections as S
 from applications import age
+from applications import sections as S
 from applications.models import Application, Kind, Person
 from applications.samples import answer_section, sample_answers
 from applications.services import (
@@ -199,12 +199,21 @@ def _years_ago(today: date, years: int, days: int = 0) -> date:
     return today.replace(year=today.year - years) - timedelta(days=days)
 
 
-def _complete(person: Person, facility: Facility, by: User, on: date,
-              codes: tuple[str, ...] = ("volunteer-orientation", "prea", "facility-orientation"),
-              ) -> None:
+def _complete(
+    person: Person,
+    facility: Facility,
+    by: User,
+    on: date,
+    codes: tuple[str, ...] = ("volunteer-orientation", "prea", "facility-orientation"),
+) -> None:
     for code in codes:
-        activation.record_completion(person=person, course=Course.objects.get(code=code),
-                                     completed_on=on, by=by, facility=facility)
+        activation.record_completion(
+            person=person,
+            course=Course.objects.get(code=code),
+            completed_on=on,
+            by=by,
+            facility=facility,
+        )
     activation.record_tb_test(person=person, tested_on=on, result="negative", by=by)
 
 
@@ -212,31 +221,59 @@ def _demo_activation(acc: Facility, iac: User, pending: Application) -> None:
     """Pending activation with sessions to join; active with badges; a contact upgrade due."""
     today = age.today()
     pending_grant = FacilityAccess.objects.get(application=pending)
-    activation.record_completion(person=pending_grant.person, by=iac,
-                                 course=Course.objects.get(code="prea"), completed_on=today)
+    activation.record_completion(
+        person=pending_grant.person,
+        by=iac,
+        course=Course.objects.get(code="prea"),
+        completed_on=today,
+    )
     start = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
     activation.schedule_session(
-        by=iac, course=Course.objects.get(code="volunteer-orientation"), facility=None,
+        by=iac,
+        course=Course.objects.get(code="volunteer-orientation"),
+        facility=None,
         place="Central office training room, 2729 Plaza Drive, Jefferson City",
-        starts_at=start + timedelta(days=7), ends_at=start + timedelta(days=7, hours=8),
-        capacity=30)
+        starts_at=start + timedelta(days=7),
+        ends_at=start + timedelta(days=7, hours=8),
+        capacity=30,
+    )
     activation.schedule_session(
-        by=iac, course=Course.objects.get(code="facility-orientation"), facility=acc,
+        by=iac,
+        course=Course.objects.get(code="facility-orientation"),
+        facility=acc,
         place="Algoa Correctional Center, visiting room",
-        starts_at=start + timedelta(days=10), ends_at=start + timedelta(days=10, hours=2),
-        capacity=12)
+        starts_at=start + timedelta(days=10),
+        ends_at=start + timedelta(days=10, hours=2),
+        capacity=12,
+    )
 
     # Active, with a PREA training that comes due within the reminder window.
-    carlos = _in_review(iac, acc, Kind.VOLUNTEER, "Carlos", "Mendez", passed=ALL_STEPS,
-                        days_ago=400, born=date(1971, 9, 2))
+    carlos = _in_review(
+        iac,
+        acc,
+        Kind.VOLUNTEER,
+        "Carlos",
+        "Mendez",
+        passed=ALL_STEPS,
+        days_ago=400,
+        born=date(1971, 9, 2),
+    )
     grant = services.approve_application(application=carlos, by=iac, level="contact")
     started = today - timedelta(days=330)
     _complete(carlos.person, acc, iac, started)
     activation.activate_access(grant=grant, by=iac, on=started)
 
     # Activated at 18 without contact; the 19th birthday was ten days ago: upgrade due.
-    noah = _in_review(iac, acc, Kind.VOLUNTEER, "Noah", "Reed", passed=ALL_STEPS, days_ago=60,
-                      born=_years_ago(today, 19, days=10))
+    noah = _in_review(
+        iac,
+        acc,
+        Kind.VOLUNTEER,
+        "Noah",
+        "Reed",
+        passed=ALL_STEPS,
+        days_ago=60,
+        born=_years_ago(today, 19, days=10),
+    )
     grant = services.approve_application(application=noah, by=iac, level="contact")
     started = today - timedelta(days=30)
     _complete(noah.person, acc, iac, started)
