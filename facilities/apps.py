@@ -9,10 +9,10 @@ class FacilitiesConfig(AppConfig):
     def ready(self) -> None:
         from facilities.services import ensure_pic_coordinators_group
 
-        # Permissions exist only after migrate has run, so the group is set up then.
+        # Permissions exist only after migrate has run, so the group is set up then; after
+        # every app's post_migrate, since apps later in INSTALLED_APPS add permissions too.
         post_migrate.connect(
             lambda **kwargs: ensure_pic_coordinators_group(),
-            sender=self,
             dispatch_uid="facilities.pic_coordinators_group",
             weak=False,
         )

@@ -20,6 +20,17 @@ PIC_COORDINATOR_PERMISSIONS = {
         "view_membership",
     ],
     "audit": ["view_auditevent"],
+    "screening": [
+        "view_course",
+        "add_course",
+        "change_course",
+        "view_steprequirement",
+        "add_steprequirement",
+        "change_steprequirement",
+        "delete_steprequirement",
+        "view_facilityaccess",
+        "view_trainingsession",
+    ],
 }
 
 
