@@ -7,8 +7,8 @@ from typing import Any, TypeVar
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from django.http.response import HttpResponseBase
-from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])

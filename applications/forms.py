@@ -10,8 +10,8 @@ from typing import Any
 
 from django import forms
 from django.core.validators import RegexValidator
-from django_stubs_ext import StrPromise
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrPromise
 from phonenumber_field.formfields import PhoneNumberField
 
 from applications import age
@@ -258,7 +258,8 @@ class CriminalHistoryForm(SectionForm):
     has_record = yes_no(
         _("Have you ever been arrested for, charged with or convicted of any offence?"),
         _(
-            "Include juvenile, military and expunged records and traffic offences other than parking."
+            "Include juvenile, military and expunged records and traffic offences other "
+            "than parking."
         ),
     )
     pending_charges = yes_no(_("Do you have any charges pending?"))

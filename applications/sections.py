@@ -194,7 +194,9 @@ def entry_rows(application: Application, slug: str) -> tuple[list[str], list[lis
         return [], []
     model = CriminalHistoryEntry if slug == CRIMINAL_HISTORY else Relationship
     names = ENTRY_FIELDS[slug]
-    labels = [capfirst(str(getattr(model._meta.get_field(name), "verbose_name", name))) for name in names]
+    labels = [
+        capfirst(str(getattr(model._meta.get_field(name), "verbose_name", name))) for name in names
+    ]
     rows = []
     manager = getattr(application, FORMSET_RELATED[slug])
     for entry in manager.all():

@@ -418,12 +418,20 @@ def section_problems(application: Application, slug: str) -> list[str]:
                 for name, errors in form.errors.items()
             ]
     answers = application.answers.get(slug, {})
-    if slug == S.CRIMINAL_HISTORY and answers.get("has_record") == "yes":
-        if not application.criminal_history_entries.exists():
-            problems.append(_("List each arrest, charge or conviction."))
-    if slug == S.RELATIONSHIPS and answers.get("has_relationships") == "yes":
-        if not application.relationships.exists():
-            problems.append(_("List each person under supervision you know."))
+    history_missing = (
+        slug == S.CRIMINAL_HISTORY
+        and answers.get("has_record") == "yes"
+        and not application.criminal_history_entries.exists()
+    )
+    if history_missing:
+        problems.append(_("List each arrest, charge or conviction."))
+    relations_missing = (
+        slug == S.RELATIONSHIPS
+        and answers.get("has_relationships") == "yes"
+        and not application.relationships.exists()
+    )
+    if relations_missing:
+        problems.append(_("List each person under supervision you know."))
     if slug == S.DOCUMENTS:
         present = set(application.documents.values_list("kind", flat=True))
         for kind in REQUIRED_DOCUMENTS.get(application.kind, []):

@@ -17,8 +17,8 @@ from typing import Any, TypeVar
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http.response import HttpResponseBase
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 
 from facilities.models import Facility, Membership, Role
 
@@ -122,9 +122,7 @@ def facility_required(cap: str) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(
-            request: HttpRequest, code: str, *args: Any, **kwargs: Any
-        ) -> HttpResponseBase:
+        def wrapped(request: HttpRequest, code: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
             denied = _deny_unless_staff(request, Capability.VIEW)
             if denied is not None:
                 return denied

@@ -16,8 +16,8 @@ from applications.models import (
     AccessLevel,
     Application,
     DeclineReason,
-    Person,
     Kind,
+    Person,
     Status,
 )
 from facilities.models import Facility, Role
@@ -371,9 +371,7 @@ class EnrolForm(forms.Form):
 
 
 class SessionChoiceForm(forms.Form):
-    session = forms.ModelChoiceField(
-        label=_("Session"), queryset=TrainingSession.objects.none()
-    )
+    session = forms.ModelChoiceField(label=_("Session"), queryset=TrainingSession.objects.none())
 
     def __init__(self, *args: Any, sessions: QuerySet[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -6,42 +6,99 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0001_initial'),
+        ("applications", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='relationship',
-            name='exception_at',
+            model_name="relationship",
+            name="exception_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='relationship',
-            name='exception_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="relationship",
+            name="exception_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='relationship',
-            name='exception_note',
+            model_name="relationship",
+            name="exception_note",
             field=models.TextField(blank=True),
         ),
         migrations.CreateModel(
-            name='PossibleDuplicate',
+            name="PossibleDuplicate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('ssn', 'Same Social Security number'), ('driver_licence', 'Same driver licence number'), ('name_and_birth', 'Same name and date of birth')], max_length=20)),
-                ('found_at', models.DateTimeField(auto_now_add=True)),
-                ('dismissed_at', models.DateTimeField(blank=True, null=True)),
-                ('dismissed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('other', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='applications.person')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='applications.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("ssn", "Same Social Security number"),
+                            ("driver_licence", "Same driver licence number"),
+                            ("name_and_birth", "Same name and date of birth"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("found_at", models.DateTimeField(auto_now_add=True)),
+                ("dismissed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "dismissed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "other",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="applications.person",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="applications.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-found_at'],
-                'constraints': [models.UniqueConstraint(fields=('person', 'other'), name='possible_duplicate_pair'), models.CheckConstraint(condition=models.Q(('person__lt', models.F('other'))), name='possible_duplicate_ordered_pair'), models.CheckConstraint(condition=models.Q(('reason__in', ['ssn', 'driver_licence', 'name_and_birth'])), name='possible_duplicate_reason_valid')],
+                "ordering": ["-found_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("person", "other"), name="possible_duplicate_pair"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("person__lt", models.F("other"))),
+                        name="possible_duplicate_ordered_pair",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("reason__in", ["ssn", "driver_licence", "name_and_birth"])
+                        ),
+                        name="possible_duplicate_reason_valid",
+                    ),
+                ],
             },
         ),
     ]

@@ -5,20 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0002_relationship_exception_possible_duplicate'),
-        ('facilities', '0002_program_settings_row'),
+        ("applications", "0002_relationship_exception_possible_duplicate"),
+        ("facilities", "0002_program_settings_row"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='application',
-            name='application_submitted_has_reference',
+            model_name="application",
+            name="application_submitted_has_reference",
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), models.Q(('status', 'withdrawn'), ('submitted_at__isnull', True)), ('reference__isnull', False), _connector='OR'), name='application_submitted_has_reference'),
+            model_name="application",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status", "draft"),
+                    models.Q(("status", "withdrawn"), ("submitted_at__isnull", True)),
+                    ("reference__isnull", False),
+                    _connector="OR",
+                ),
+                name="application_submitted_has_reference",
+            ),
         ),
     ]

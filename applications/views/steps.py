@@ -48,7 +48,7 @@ def _editable(request: HttpRequest, public_id: str, slug: str) -> Application:
 
 
 def _render_step(request: HttpRequest, application: Application, step: StepForms) -> HttpResponse:
-    previous, following = S.neighbours(application.kind, step.section.slug)
+    previous, _following = S.neighbours(application.kind, step.section.slug)
     context = {
         "application": application,
         "step": step,

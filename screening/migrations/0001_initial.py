@@ -6,163 +6,529 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('applications', '0002_relationship_exception_possible_duplicate'),
-        ('facilities', '0002_program_settings_row'),
+        ("applications", "0002_relationship_exception_possible_duplicate"),
+        ("facilities", "0002_program_settings_row"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FacilityAccess',
+            name="FacilityAccess",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('volunteer', 'Volunteer'), ('reentry_partner', 'Reentry partner'), ('student_intern', 'Student intern')], max_length=20)),
-                ('level_approved', models.CharField(choices=[('no_contact', 'No offender contact'), ('contact', 'Offender contact')], max_length=12)),
-                ('level_effective', models.CharField(blank=True, choices=[('no_contact', 'No offender contact'), ('contact', 'Offender contact')], max_length=12)),
-                ('status', models.CharField(choices=[('pending_activation', 'Pending activation'), ('active', 'Active'), ('suspended', 'Suspended'), ('expired', 'Expired'), ('ended', 'Ended'), ('revoked', 'Revoked')], default='pending_activation', max_length=20)),
-                ('badge_number', models.CharField(blank=True, max_length=24, null=True, unique=True)),
-                ('starts_on', models.DateField(blank=True, null=True)),
-                ('expires_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('application', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='grant', to='applications.application')),
-                ('facility', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='grants', to='facilities.facility')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='grants', to='applications.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("volunteer", "Volunteer"),
+                            ("reentry_partner", "Reentry partner"),
+                            ("student_intern", "Student intern"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "level_approved",
+                    models.CharField(
+                        choices=[
+                            ("no_contact", "No offender contact"),
+                            ("contact", "Offender contact"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "level_effective",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("no_contact", "No offender contact"),
+                            ("contact", "Offender contact"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending_activation", "Pending activation"),
+                            ("active", "Active"),
+                            ("suspended", "Suspended"),
+                            ("expired", "Expired"),
+                            ("ended", "Ended"),
+                            ("revoked", "Revoked"),
+                        ],
+                        default="pending_activation",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "badge_number",
+                    models.CharField(blank=True, max_length=24, null=True, unique=True),
+                ),
+                ("starts_on", models.DateField(blank=True, null=True)),
+                ("expires_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "application",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="grant",
+                        to="applications.application",
+                    ),
+                ),
+                (
+                    "facility",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="grants",
+                        to="facilities.facility",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="grants",
+                        to="applications.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'facility access',
-                'verbose_name_plural': 'facility access grants',
-                'ordering': ['-created_at'],
+                "verbose_name": "facility access",
+                "verbose_name_plural": "facility access grants",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='AccessEvent',
+            name="AccessEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('actor_label', models.CharField(blank=True, max_length=255)),
-                ('from_status', models.CharField(blank=True, choices=[('pending_activation', 'Pending activation'), ('active', 'Active'), ('suspended', 'Suspended'), ('expired', 'Expired'), ('ended', 'Ended'), ('revoked', 'Revoked')], max_length=20)),
-                ('to_status', models.CharField(choices=[('pending_activation', 'Pending activation'), ('active', 'Active'), ('suspended', 'Suspended'), ('expired', 'Expired'), ('ended', 'Ended'), ('revoked', 'Revoked')], max_length=20)),
-                ('text', models.TextField(blank=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('access', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='screening.facilityaccess')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("actor_label", models.CharField(blank=True, max_length=255)),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("pending_activation", "Pending activation"),
+                            ("active", "Active"),
+                            ("suspended", "Suspended"),
+                            ("expired", "Expired"),
+                            ("ended", "Ended"),
+                            ("revoked", "Revoked"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("pending_activation", "Pending activation"),
+                            ("active", "Active"),
+                            ("suspended", "Suspended"),
+                            ("expired", "Expired"),
+                            ("ended", "Ended"),
+                            ("revoked", "Revoked"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("text", models.TextField(blank=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "access",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="screening.facilityaccess",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ScreeningStep',
+            name="ScreeningStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('step_kind', models.CharField(choices=[('completeness', 'Completeness review'), ('background_check', 'Background check'), ('interview', 'Interview'), ('school_verification', 'School verification'), ('organisation_verification', 'Organisation verification')], max_length=32)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('state', models.CharField(choices=[('pending', 'Pending'), ('passed', 'Passed'), ('failed', 'Failed'), ('waived', 'Waived')], default='pending', max_length=8)),
-                ('occurred_on', models.DateField(blank=True, null=True)),
-                ('conducted_by', models.CharField(blank=True, max_length=120)),
-                ('note', models.TextField(blank=True)),
-                ('waive_reason', models.TextField(blank=True)),
-                ('recorded_at', models.DateTimeField(blank=True, null=True)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='screening_steps', to='applications.application')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "step_kind",
+                    models.CharField(
+                        choices=[
+                            ("completeness", "Completeness review"),
+                            ("background_check", "Background check"),
+                            ("interview", "Interview"),
+                            ("school_verification", "School verification"),
+                            ("organisation_verification", "Organisation verification"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("passed", "Passed"),
+                            ("failed", "Failed"),
+                            ("waived", "Waived"),
+                        ],
+                        default="pending",
+                        max_length=8,
+                    ),
+                ),
+                ("occurred_on", models.DateField(blank=True, null=True)),
+                ("conducted_by", models.CharField(blank=True, max_length=120)),
+                ("note", models.TextField(blank=True)),
+                ("waive_reason", models.TextField(blank=True)),
+                ("recorded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="screening_steps",
+                        to="applications.application",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'pk'],
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='BackgroundCheck',
+            name="BackgroundCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('check_type', models.CharField(choices=[('mules', 'MULES'), ('ncic', 'NCIC'), ('machs', 'MACHS'), ('fingerprint', 'Fingerprint')], max_length=12)),
-                ('run_on', models.DateField()),
-                ('outcome', models.CharField(choices=[('cleared', 'Cleared'), ('not_cleared', 'Not cleared'), ('needs_review', 'Needs review')], max_length=12)),
-                ('reference', models.CharField(blank=True, max_length=60)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('step', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checks', to='screening.screeningstep')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "check_type",
+                    models.CharField(
+                        choices=[
+                            ("mules", "MULES"),
+                            ("ncic", "NCIC"),
+                            ("machs", "MACHS"),
+                            ("fingerprint", "Fingerprint"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("run_on", models.DateField()),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("cleared", "Cleared"),
+                            ("not_cleared", "Not cleared"),
+                            ("needs_review", "Needs review"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("reference", models.CharField(blank=True, max_length=60)),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "step",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="checks",
+                        to="screening.screeningstep",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['run_on', 'pk'],
+                "ordering": ["run_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='StepRequirement',
+            name="StepRequirement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('application_kind', models.CharField(choices=[('volunteer', 'Volunteer'), ('reentry_partner', 'Reentry partner'), ('student_intern', 'Student intern')], max_length=20)),
-                ('step_kind', models.CharField(choices=[('completeness', 'Completeness review'), ('background_check', 'Background check'), ('interview', 'Interview'), ('school_verification', 'School verification'), ('organisation_verification', 'Organisation verification')], max_length=32)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "application_kind",
+                    models.CharField(
+                        choices=[
+                            ("volunteer", "Volunteer"),
+                            ("reentry_partner", "Reentry partner"),
+                            ("student_intern", "Student intern"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "step_kind",
+                    models.CharField(
+                        choices=[
+                            ("completeness", "Completeness review"),
+                            ("background_check", "Background check"),
+                            ("interview", "Interview"),
+                            ("school_verification", "School verification"),
+                            ("organisation_verification", "Organisation verification"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'ordering': ['application_kind', 'order', 'step_kind'],
-                'constraints': [models.UniqueConstraint(fields=('application_kind', 'step_kind'), name='step_requirement_unique'), models.CheckConstraint(condition=models.Q(('application_kind__in', ['volunteer', 'reentry_partner', 'student_intern'])), name='step_requirement_kind_valid'), models.CheckConstraint(condition=models.Q(('step_kind__in', ['completeness', 'background_check', 'interview', 'school_verification', 'organisation_verification'])), name='step_requirement_step_valid')],
+                "ordering": ["application_kind", "order", "step_kind"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("application_kind", "step_kind"), name="step_requirement_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "application_kind__in",
+                                ["volunteer", "reentry_partner", "student_intern"],
+                            )
+                        ),
+                        name="step_requirement_kind_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "step_kind__in",
+                                [
+                                    "completeness",
+                                    "background_check",
+                                    "interview",
+                                    "school_verification",
+                                    "organisation_verification",
+                                ],
+                            )
+                        ),
+                        name="step_requirement_step_valid",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Ban',
+            name="Ban",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField()),
-                ('banned_on', models.DateField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('lifted_at', models.DateTimeField(blank=True, null=True)),
-                ('lift_reason', models.TextField(blank=True)),
-                ('banned_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('lifted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bans', to='applications.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField()),
+                ("banned_on", models.DateField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("lifted_at", models.DateTimeField(blank=True, null=True)),
+                ("lift_reason", models.TextField(blank=True)),
+                (
+                    "banned_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "lifted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bans",
+                        to="applications.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('lifted_at__isnull', True)), fields=('person',), name='one_standing_ban_per_person'), models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='ban_has_reason')],
+                "ordering": ["-created_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("lifted_at__isnull", True)),
+                        fields=("person",),
+                        name="one_standing_ban_per_person",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("reason", ""), _negated=True), name="ban_has_reason"
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='facilityaccess',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ('pending_activation', 'active', 'suspended', 'expired'))), fields=('person', 'facility'), name='one_live_grant_per_person_facility'),
+            model_name="facilityaccess",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("status__in", ("pending_activation", "active", "suspended", "expired"))
+                ),
+                fields=("person", "facility"),
+                name="one_live_grant_per_person_facility",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='facilityaccess',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['pending_activation', 'active', 'suspended', 'expired', 'ended', 'revoked'])), name='access_status_valid'),
+            model_name="facilityaccess",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        [
+                            "pending_activation",
+                            "active",
+                            "suspended",
+                            "expired",
+                            "ended",
+                            "revoked",
+                        ],
+                    )
+                ),
+                name="access_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='facilityaccess',
-            constraint=models.CheckConstraint(condition=models.Q(('level_approved__in', ['no_contact', 'contact'])), name='access_level_approved_valid'),
+            model_name="facilityaccess",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("level_approved__in", ["no_contact", "contact"])),
+                name="access_level_approved_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='facilityaccess',
-            constraint=models.CheckConstraint(condition=models.Q(('level_effective', ''), ('level_effective__in', ['no_contact', 'contact']), _connector='OR'), name='access_level_effective_valid'),
+            model_name="facilityaccess",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("level_effective", ""),
+                    ("level_effective__in", ["no_contact", "contact"]),
+                    _connector="OR",
+                ),
+                name="access_level_effective_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='facilityaccess',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['volunteer', 'reentry_partner', 'student_intern'])), name='access_kind_valid'),
+            model_name="facilityaccess",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind__in", ["volunteer", "reentry_partner", "student_intern"])
+                ),
+                name="access_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='screeningstep',
-            constraint=models.UniqueConstraint(fields=('application', 'step_kind'), name='screening_step_unique'),
+            model_name="screeningstep",
+            constraint=models.UniqueConstraint(
+                fields=("application", "step_kind"), name="screening_step_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='screeningstep',
-            constraint=models.CheckConstraint(condition=models.Q(('step_kind__in', ['completeness', 'background_check', 'interview', 'school_verification', 'organisation_verification'])), name='screening_step_kind_valid'),
+            model_name="screeningstep",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "step_kind__in",
+                        [
+                            "completeness",
+                            "background_check",
+                            "interview",
+                            "school_verification",
+                            "organisation_verification",
+                        ],
+                    )
+                ),
+                name="screening_step_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='screeningstep',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['pending', 'passed', 'failed', 'waived'])), name='screening_step_state_valid'),
+            model_name="screeningstep",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("state__in", ["pending", "passed", "failed", "waived"])),
+                name="screening_step_state_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='screeningstep',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'waived'), _negated=True), models.Q(('waive_reason', ''), _negated=True), _connector='OR'), name='screening_step_waiver_has_reason'),
+            model_name="screeningstep",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("state", "waived"), _negated=True),
+                    models.Q(("waive_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="screening_step_waiver_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='backgroundcheck',
-            constraint=models.CheckConstraint(condition=models.Q(('check_type__in', ['mules', 'ncic', 'machs', 'fingerprint'])), name='check_type_valid'),
+            model_name="backgroundcheck",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("check_type__in", ["mules", "ncic", "machs", "fingerprint"])),
+                name="check_type_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='backgroundcheck',
-            constraint=models.CheckConstraint(condition=models.Q(('outcome__in', ['cleared', 'not_cleared', 'needs_review'])), name='check_outcome_valid'),
+            model_name="backgroundcheck",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("outcome__in", ["cleared", "not_cleared", "needs_review"])),
+                name="check_outcome_valid",
+            ),
         ),
     ]

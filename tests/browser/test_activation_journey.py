@@ -40,8 +40,13 @@ def test_approval_to_activation(
     grant = approved_grant(facility, iac)
     starts = timezone.now() + timedelta(hours=2)
     session = activation.schedule_session(
-        by=iac, course=Course.objects.get(code="facility-orientation"), facility=facility,
-        place="Visiting room", starts_at=starts, ends_at=starts + timedelta(hours=2), capacity=8,
+        by=iac,
+        course=Course.objects.get(code="facility-orientation"),
+        facility=facility,
+        place="Visiting room",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        capacity=8,
     )
 
     volunteer = as_user(browser, live_server, grant.person.user)
@@ -49,7 +54,9 @@ def test_approval_to_activation(
     mine.goto(f"{live_server.url}/account/sessions/")
     mine.get_by_role("button", name="Sign up").click()
     mine.get_by_text("You are signed up.").wait_for()
-    mine.screenshot(path=str(artifacts_dir / "activation-01-volunteer-signs-up.png"), full_page=True)
+    mine.screenshot(
+        path=str(artifacts_dir / "activation-01-volunteer-signs-up.png"), full_page=True
+    )
 
     # The session takes place.
     type(session).objects.filter(pk=session.pk).update(
