@@ -14,7 +14,7 @@ DEV_ENV := DJANGO_DEBUG=1
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test test-sqlite test-postgres lint format typecheck check ci lock clean
+.PHONY: help run setup test test-sqlite test-postgres lint format typecheck check bench ci lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -72,6 +72,9 @@ check: $(VENV)/.dev-installed ## Django checks, missing migrations, and check --
 	$(DEV_ENV) $(PY) manage.py check --fail-level WARNING
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+
+bench: $(VENV)/.dev-installed ## Time the busiest pages with few and many applications (ratios)
+	$(PY) scripts/bench.py
 
 ci: lint check typecheck test ## What CI runs
 
