@@ -33,7 +33,8 @@ class DirectoryFilterForm(forms.Form):
 
     def filter(self, facilities: FacilityQuerySet) -> FacilityQuerySet:
         """Apply the valid filters; an invalid one is ignored and shown as an error."""
-        data = self.cleaned_data if self.is_valid() else {}
+        self.is_valid()  # an invalid filter is dropped (and shown); the valid ones still apply
+        data = getattr(self, "cleaned_data", {})  # unbound: no filter
         if not data.get("closed"):
             facilities = facilities.open()
         if data.get("kind"):

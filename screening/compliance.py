@@ -110,13 +110,16 @@ def tb_item(tests: list[TBTest]) -> Item:
     )
 
 
-def items_for(grant: FacilityAccess, on: date) -> list[Item]:
-    """The compliance items of the grant's person at the grant's facility."""
+def items_for(grant: FacilityAccess, on: date, courses: list[Course] | None = None) -> list[Item]:
+    """The compliance items of the grant's person at the grant's facility; a list of many
+    grants passes the active `courses` once (and prefetches completions and TB tests)."""
     person = grant.person
     completions = list(person.completions.all())
+    if courses is None:
+        courses = list(Course.objects.filter(is_active=True))
     items = [
         course_item(course, completions, grant.facility, on)
-        for course in Course.objects.filter(is_active=True)
+        for course in courses
         if course.applies_to(grant.kind, grant.level_approved)
     ]
     if grant.facility.tb_test_required:

@@ -92,7 +92,8 @@ class QueueFilterForm(forms.Form):
         field.queryset = facilities.order_by("name")
 
     def filter(self, applications: QuerySet[Application]) -> QuerySet[Application]:
-        data = self.cleaned_data if self.is_valid() else {}
+        self.is_valid()  # an invalid filter is dropped (and shown); the valid ones still apply
+        data = getattr(self, "cleaned_data", {})  # unbound: no filter
         if data.get("status"):
             applications = applications.filter(status=data["status"])
         else:
@@ -263,9 +264,23 @@ class PaperDetailsForm(forms.Form):
         label=_("Scan of the signed paper application"),
         help_text=_("PDF, JPEG or PNG, at most 10 MB."),
     )
+    # A student intern's application needs the school's letter (REQUIRED_DOCUMENTS), which
+    # the paper form's sections do not ask for.
+    school_letter = forms.FileField(
+        label=_("Letter from the school"),
+        help_text=_("PDF, JPEG or PNG, at most 10 MB."),
+    )
+
+    def __init__(self, *args: Any, kind: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if kind != Kind.STUDENT_INTERN:
+            del self.fields["school_letter"]
 
     def clean_scan(self) -> Any:
         return checked_upload(self.cleaned_data["scan"])
+
+    def clean_school_letter(self) -> Any:
+        return checked_upload(self.cleaned_data["school_letter"])
 
     def clean_signed_on(self) -> Any:
         signed_on = self.cleaned_data["signed_on"]

@@ -40,11 +40,14 @@ from screening.models import (
     BackgroundCheck,
     Ban,
     CheckOutcome,
+    Enrollment,
     FacilityAccess,
     ScreeningStep,
     StepKind,
     StepRequirement,
     StepState,
+    TBTest,
+    TrainingCompletion,
 )
 
 
@@ -455,6 +458,11 @@ def merge_people(*, keep: Person, merge: Person, by: Any) -> Person:
             lifted_at=timezone.now(), lift_reason=_("Merged into another person's ban.")
         )
     Ban.objects.filter(person=merge).update(person=keep)
+    # Trainings, TB tests and sign-ups hang off the person: deleting `merge` would cascade.
+    TrainingCompletion.objects.filter(person=merge).update(person=keep)
+    TBTest.objects.filter(person=merge).update(person=keep)
+    kept_sessions = Enrollment.objects.filter(person=keep).values("session")
+    Enrollment.objects.filter(person=merge).exclude(session__in=kept_sessions).update(person=keep)
     for field in (
         "ssn_encrypted",
         "ssn_last4",
@@ -524,10 +532,12 @@ def enter_paper_application(
     scan: Any,
     scan_content_type: str,
     signed_on: date,
+    school_letter: Any = None,
 ) -> Application:
     """Key in a signed paper application for a person without a login and submit it at once.
 
-    `sections` maps each section slug to (cleaned answers, entries or None).
+    `sections` maps each section slug to (cleaned answers, entries or None); a student
+    intern's also comes with the school's letter (a checked upload).
     """
     from applications import sections as S
 
@@ -553,6 +563,14 @@ def enter_paper_application(
         content_type=scan_content_type,
         by=by,
     )
+    if school_letter is not None:
+        app_services.add_document(
+            application=application,
+            kind="school_letter",
+            upload=school_letter,
+            content_type=school_letter.sniffed_content_type,
+            by=by,
+        )
     submitted = app_services.submit_application(application=application, by=by, on_behalf=True)
     submitted.signed_on = signed_on  # the date on the paper, not the day it was keyed in
     submitted.save(update_fields=["signed_on"])

@@ -43,7 +43,7 @@ def paper_application(request: HttpRequest, facility: Facility) -> HttpResponse:
         return render(request, "screening/paper_choose.html", {"facility": facility})
     data = request.POST if request.method == "POST" else None
     steps = _steps(kind, data)
-    details = PaperDetailsForm(data, request.FILES or None)
+    details = PaperDetailsForm(data, request.FILES or None, kind=kind)
     if request.method == "POST":
         valid = [step.is_valid() for step in steps]
         if all(valid) and details.is_valid():
@@ -62,6 +62,7 @@ def paper_application(request: HttpRequest, facility: Facility) -> HttpResponse:
                     scan=details.cleaned_data["scan"],
                     scan_content_type=details.cleaned_data["scan"].sniffed_content_type,
                     signed_on=details.cleaned_data["signed_on"],
+                    school_letter=details.cleaned_data.get("school_letter"),
                 )
             except Incomplete as exc:
                 details.add_error(None, "; ".join(p for ps in exc.problems.values() for p in ps))

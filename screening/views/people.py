@@ -22,9 +22,20 @@ from screening.views.common import staff_person
 
 
 def _context(request: HttpRequest, person: Person, **bound: Any) -> dict[str, Any]:
-    duplicates = (
-        PossibleDuplicate.objects.open().involving(person).select_related("person", "other")
-    )
+    flags = PossibleDuplicate.objects.open().involving(person).select_related("person", "other")
+    pairs = [(flag, flag.other if flag.person_id == person.pk else flag.person) for flag in flags]
+    # A coordinator sees only statewide facts of people beyond their facilities: the other
+    # record is named only when it is visible to them; the rest is a count.
+    if not is_pic_coordinator(request.user):
+        visible = set(
+            Person.objects.visible_to(request.user, Capability.VIEW)
+            .filter(pk__in=[other.pk for _flag, other in pairs])
+            .values_list("pk", flat=True)
+        )
+        hidden = sum(1 for _flag, other in pairs if other.pk not in visible)
+        pairs = [(flag, other) for flag, other in pairs if other.pk in visible]
+    else:
+        hidden = 0
     return {
         "person": person,
         "applications": applications_of(person, request.user),
@@ -34,10 +45,8 @@ def _context(request: HttpRequest, person: Person, **bound: Any) -> dict[str, An
         "elsewhere": statewide_facts(person, request.user),
         "ban": services.standing_ban(person),
         "past_bans": Ban.objects.filter(person=person, lifted_at__isnull=False),
-        "duplicates": [
-            (flag, flag.other if flag.person_id == person.pk else flag.person)
-            for flag in duplicates
-        ],
+        "duplicates": pairs,
+        "hidden_duplicates": hidden,
         "is_pic": is_pic_coordinator(request.user),
         "ban_form": bound.get("ban_form") or F.BanForm(),
         "lift_form": bound.get("lift_form") or F.LiftBanForm(),

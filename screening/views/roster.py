@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET
 from applications import age
 from audit.services import record
 from facilities.access import Capability, facility_required
-from facilities.models import Facility
+from facilities.models import Facility, ProgramSettings
 from screening.compliance import Item, items_for
-from screening.models import AccessStatus, FacilityAccess
+from screening.models import AccessStatus, Course, FacilityAccess
 
 ROSTER_STATUSES = (AccessStatus.ACTIVE, AccessStatus.SUSPENDED, AccessStatus.PENDING_ACTIVATION)
 
@@ -26,15 +26,17 @@ def roster_rows(facility: Facility, today: date) -> list[dict[str, Any]]:
         .prefetch_related("person__completions", "person__tb_tests")
         .order_by("status", "person__last_name", "person__first_name")
     )
+    courses = list(Course.objects.filter(is_active=True))  # once, not per row
+    window = ProgramSettings.load().reminder_window_days
     rows = []
     for grant in grants:
-        items = items_for(grant, today)
+        items = items_for(grant, today, courses)
         rows.append(
             {
                 "grant": grant,
                 "items": items,
                 "missing": [i.label for i in items if not i.is_current(today)],
-                "due_soon": [i for i in items if i.is_due_soon(today, 60)],
+                "due_soon": [i for i in items if i.is_due_soon(today, window)],
             }
         )
     return rows
@@ -77,7 +79,11 @@ def roster_csv(request: HttpRequest, facility: Facility) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="roster-{facility.code}-{today}.csv"'
     writer = csv.writer(response)
-    item_labels = [str(i.label) for i in rows[0]["items"]] if rows else []
+    # Courses may apply to some kinds or levels only: one column per item of any row.
+    item_labels: dict[str, str] = {}
+    for row in rows:
+        for item in row["items"]:
+            item_labels.setdefault(item.key, str(item.label))
     writer.writerow(
         [
             "Name",
@@ -89,11 +95,12 @@ def roster_csv(request: HttpRequest, facility: Facility) -> HttpResponse:
             "Starts",
             "Expires",
             "Contact eligible on",
-            *item_labels,
+            *item_labels.values(),
         ]
     )
     for row in rows:
         grant = row["grant"]
+        items = {i.key: i for i in row["items"]}
         writer.writerow(
             [
                 _safe(str(grant.person)),
@@ -105,7 +112,7 @@ def roster_csv(request: HttpRequest, facility: Facility) -> HttpResponse:
                 grant.starts_on or "",
                 grant.expires_on or "",
                 grant.contact_eligible_on or "",
-                *[_status(i, today) for i in row["items"]],
+                *[_status(items[key], today) if key in items else "" for key in item_labels],
             ]
         )
     return response

@@ -1,0 +1,586 @@
+"""The permission matrix over every staff URL: role by own facility / other facility.
+
+DESIGN (Non-functional): anonymous visitors go to the staff sign-in; a signed-in applicant
+gets 403; another facility's object is 404; a coordinator without the capability gets 403.
+Allowed: 200 for a page, 302 for an action that succeeded, 200 for a form shown again with
+its errors.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from accounts.models import User
+from applications import age
+from applications import sections as S
+from applications.models import Application, Person, PossibleDuplicate
+from applications.services import add_document, flag_possible_duplicates, submit_application
+from facilities.access import Capability
+from facilities.models import Facility, Membership, Role
+from screening import activation, services
+from screening.models import (
+    Course,
+    Enrollment,
+    FacilityAccess,
+    ScreeningStep,
+    StepKind,
+    TrainingSession,
+)
+from tests.conftest import member
+from tests.factories import FacilityFactory, StaffUserFactory, UserFactory
+from tests.screening.helpers import (
+    activated,
+    application_in,
+    approved,
+    in_review,
+    make_application,
+)
+
+VIEW, RECORD, DECIDE, PROGRAM = (
+    Capability.VIEW,
+    Capability.RECORD,
+    Capability.DECIDE,
+    Capability.PROGRAM,
+)
+# DESIGN's capability table, written out again (facilities/access.py is what is tested).
+ROLE_CAPABILITIES = {
+    "iac": {VIEW, RECORD, DECIDE},
+    "site_coordinator": {VIEW, RECORD, DECIDE},
+    "chaplain": {VIEW, RECORD},
+}
+ROLES = ["iac", "site_coordinator", "chaplain", "pic", "applicant", "anonymous", "no_role"]
+# Staff routes open to people who are not signed in: sign-in, sign-out, password (re)set.
+PUBLIC_STAFF_NAMES = {
+    "staff:login",
+    "staff:logout",
+    "staff:password_reset",
+    "staff:password_reset_sent",
+    "staff:password_set",
+    "staff:password_set_done",
+}
+
+
+def in_days(days: int, hours: int = 0) -> datetime:
+    return timezone.now() + timedelta(days=days, hours=hours)
+
+
+# The world: facility A (the coordinators' own) and B (another), each with the objects the
+# staff URLs name. Built once for the module, inside a transaction every test rolls back to.
+
+
+@dataclass
+class Place:
+    facility: Facility
+    submitted: Application
+    review: Application
+    info: Application
+    document_id: str
+    flag: PossibleDuplicate
+    flagged: Person
+    removable: Membership
+    pending: FacilityAccess
+    active: FacilityAccess
+    session: TrainingSession
+    enrollment: Enrollment
+    statewide: TrainingSession  # not any facility's: the same for both places
+
+    def step(self, kind: str) -> ScreeningStep:
+        return self.review.screening_steps.get(step_kind=kind)
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    places: dict[str, Place] = field(default_factory=dict)
+
+
+def _place(facility: Facility, by: User, statewide: TrainingSession) -> Place:
+    # Submitted, with a supporting document to download.
+    draft = make_application(facility, submit=False)
+    document = add_document(
+        application=draft,
+        kind="reference_letter",
+        upload=SimpleUploadedFile("letter.pdf", b"%PDF-1.4 reference", "application/pdf"),
+        content_type="application/pdf",
+        by=draft.person.user,
+    )
+    submitted = submit_application(application=draft, by=draft.person.user)
+    # In review, with a relationship conflict at this facility.
+    review = in_review(
+        facility,
+        by=by,
+        relations=[{"name": "Sam Doe", "relationship": "brother", "facility": str(facility.pk)}],
+    )
+    info = application_in("info_requested", facility, by=by)
+    services.ban_person(person=info.person, by="tests", reason="Brought in contraband.")
+    # A paper record of the submitted applicant: same name and date of birth.
+    paper = Person.objects.create(
+        first_name=submitted.person.first_name,
+        last_name=submitted.person.last_name,
+        date_of_birth=submitted.person.date_of_birth,
+    )
+    (flag,) = flag_possible_duplicates(person=paper)
+    removable = Membership.objects.get(user=member(facility, Role.CHAPLAIN), facility=facility)
+    # Facility access: one pending activation (nothing done yet), one active, signed up for
+    # one of the facility's sessions.
+    _approved, pending = approved(facility, by=by)
+    active = activated(facility, by=by)
+    session = activation.schedule_session(
+        by=by,
+        course=Course.objects.get(code="facility-orientation"),
+        facility=facility,
+        place="Visiting room",
+        starts_at=in_days(3),
+        ends_at=in_days(3, hours=2),
+        capacity=10,
+    )
+    enrollment = activation.enrol(session=session, person=active.person, by=by)
+    return Place(
+        facility=facility,
+        submitted=submitted,
+        review=review,
+        info=info,
+        document_id=str(document.public_id),
+        flag=flag,
+        flagged=submitted.person,
+        removable=removable,
+        pending=pending,
+        active=active,
+        session=session,
+        enrollment=enrollment,
+        statewide=statewide,
+    )
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
+    """Like Django's setUpTestData: each test runs in a savepoint inside this transaction."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        a = FacilityFactory.create(code="ACC", name="Algoa Correctional Center")
+        b = FacilityFactory.create(code="BCC", name="Boonville Correctional Center")
+        users = {
+            "iac": member(a, Role.IAC),
+            "site_coordinator": member(a, Role.SITE_COORDINATOR),
+            "chaplain": member(a, Role.CHAPLAIN),
+            "pic": StaffUserFactory.create(pic_coordinator=True),
+            "applicant": UserFactory.create(),
+            "no_role": StaffUserFactory.create(),
+        }
+        statewide = activation.schedule_session(
+            by=users["pic"],
+            course=Course.objects.get(code="volunteer-orientation"),
+            facility=None,
+            place="Jefferson City",
+            starts_at=in_days(5),
+            ends_at=in_days(5, hours=6),
+            capacity=40,
+        )
+        w = World(users=users)
+        w.places["own"] = _place(a, users["iac"], statewide)
+        w.places["other"] = _place(b, member(b, Role.IAC), statewide)
+        yield w
+        transaction.set_rollback(True)
+
+
+# The table ------------------------------------------------------------------------------
+
+Kwargs = Callable[[Place], dict[str, Any]]
+Data = Callable[[Place], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    method: str
+    cap: Capability
+    kwargs: Kwargs = lambda p: {}
+    data: Data = lambda p: {}
+    success: int = 200
+    # Whether the URL names an object of one facility (else: the user's own facilities).
+    scoped: bool = True
+    # Program actions check the capability before looking the person up: a coordinator
+    # holds it nowhere, so it is 403 whichever facility the person applied at.
+    cap_first: bool = False
+    query: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.name}"
+
+
+def ref(which: str) -> Kwargs:
+    return lambda p: {"reference": getattr(p, which).reference}
+
+
+def step_kwargs(kind: str) -> Kwargs:
+    return lambda p: {"reference": p.review.reference, "step_id": p.step(kind).pk}
+
+
+def conflict_kwargs(p: Place) -> dict[str, Any]:
+    return {
+        "reference": p.review.reference,
+        "relationship_id": p.review.relationships.get().pk,
+    }
+
+
+def person_kwargs(which: str) -> Kwargs:
+    return lambda p: {"public_id": getattr(p, which).person.public_id}
+
+
+def flag_kwargs(p: Place) -> dict[str, Any]:
+    return {"public_id": p.flagged.public_id, "flag_id": p.flag.pk}
+
+
+def code(p: Place) -> dict[str, Any]:
+    return {"code": p.facility.code}
+
+
+def grant_kwargs(which: str) -> Kwargs:
+    return lambda p: {"code": p.facility.code, "grant_id": getattr(p, which).pk}
+
+
+def session_kwargs(p: Place) -> dict[str, Any]:
+    return {"code": p.facility.code, "session_id": p.session.pk}
+
+
+def new_session(p: Place) -> dict[str, Any]:
+    return {
+        "course": Course.objects.get(code="prea").pk,
+        "place": "Chapel",
+        "starts_at": timezone.localtime(in_days(7)).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": timezone.localtime(in_days(7, hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "capacity": "12",
+    }
+
+
+ROUTES = [
+    # Pages.
+    Route("staff:home", "get", VIEW, scoped=False),
+    Route("staff:facilities", "get", VIEW, scoped=False),
+    Route("staff:facility", "get", VIEW, code),
+    Route("staff:application", "get", VIEW, ref("review")),
+    Route("staff:application_pdf", "get", VIEW, ref("submitted")),
+    Route(
+        "staff:application_document",
+        "get",
+        VIEW,
+        lambda p: {"reference": p.submitted.reference, "document_id": p.document_id},
+    ),
+    Route("staff:person", "get", VIEW, person_kwargs("review")),
+    Route("staff:paper_application", "get", RECORD, code, query="?kind=volunteer"),
+    Route("staff:coordinators", "get", PROGRAM, code),
+    # Recording.
+    Route("staff:start_review", "post", RECORD, ref("submitted"), success=302),
+    Route("staff:add_note", "post", RECORD, ref("review"), lambda p: {"text": "Called."}, 302),
+    Route(
+        "staff:request_information",
+        "post",
+        RECORD,
+        ref("review"),
+        lambda p: {
+            "message": "Which evenings?",
+            "sections": [S.PLACEMENT],
+            "due_on": (age.today() + timedelta(days=20)).isoformat(),
+        },
+        302,
+    ),
+    Route(
+        "staff:answered_another_way",
+        "post",
+        RECORD,
+        ref("info"),
+        lambda p: {"note": "Answered by phone."},
+        302,
+    ),
+    Route(
+        "staff:record_step",
+        "post",
+        RECORD,
+        step_kwargs(StepKind.COMPLETENESS),
+        lambda p: {f"step-{p.step(StepKind.COMPLETENESS).pk}-state": "passed"},
+        302,
+    ),
+    Route(
+        "staff:add_check",
+        "post",
+        RECORD,
+        step_kwargs(StepKind.BACKGROUND_CHECK),
+        lambda p: {
+            "check_type": "mules",
+            "run_on": age.today().isoformat(),
+            "outcome": "cleared",
+        },
+        302,
+    ),
+    Route(
+        "staff:withdraw_on_behalf",
+        "post",
+        RECORD,
+        ref("submitted"),
+        lambda p: {"reason": "Phoned to withdraw."},
+        302,
+    ),
+    # The paper form comes back with its errors: nothing was typed.
+    Route(
+        "staff:paper_application",
+        "post",
+        RECORD,
+        code,
+        lambda p: {"kind": "volunteer"},
+        200,
+        query="?kind=volunteer",
+    ),
+    # Deciding.
+    Route(
+        "staff:waive_step",
+        "post",
+        DECIDE,
+        step_kwargs(StepKind.INTERVIEW),
+        lambda p: {f"waive-{p.step(StepKind.INTERVIEW).pk}-reason": "Known for years."},
+        302,
+    ),
+    Route(
+        "staff:resolve_conflict",
+        "post",
+        DECIDE,
+        conflict_kwargs,
+        lambda p: {f"conflict-{p.review.relationships.get().pk}-note": "Other wing."},
+        302,
+    ),
+    Route("staff:decline", "post", DECIDE, ref("submitted"), lambda p: {"reason": "other"}, 302),
+    # The gate is closed (no step passed): the page again, with what is missing.
+    Route("staff:approve", "post", DECIDE, ref("review"), lambda p: {"level": "no_contact"}),
+    # The program.
+    Route(
+        "staff:ban",
+        "post",
+        PROGRAM,
+        person_kwargs("submitted"),
+        lambda p: {"reason": "Contraband."},
+        302,
+        cap_first=True,
+    ),
+    Route(
+        "staff:lift_ban",
+        "post",
+        PROGRAM,
+        person_kwargs("info"),
+        lambda p: {"reason": "Cleared on appeal."},
+        302,
+        cap_first=True,
+    ),
+    Route("staff:merge", "post", PROGRAM, flag_kwargs, success=302, cap_first=True),
+    Route("staff:dismiss_duplicate", "post", PROGRAM, flag_kwargs, success=302, cap_first=True),
+    Route(
+        "staff:coordinators",
+        "post",
+        PROGRAM,
+        code,
+        lambda p: {
+            "email": "new.coordinator@doc.example.org",
+            "first_name": "Nia",
+            "last_name": "Banks",
+            "role": Role.IAC,
+        },
+        302,
+    ),
+    Route(
+        "staff:remove_coordinator",
+        "post",
+        PROGRAM,
+        lambda p: {"code": p.facility.code, "membership_id": p.removable.pk},
+        success=302,
+    ),
+    # Facility access, rosters and training sessions.
+    Route("staff:roster", "get", VIEW, code),
+    Route("staff:roster_csv", "get", VIEW, code),
+    Route("staff:access", "get", VIEW, grant_kwargs("pending")),
+    Route("staff:access_letter", "get", VIEW, grant_kwargs("active")),
+    Route("staff:access_badge", "get", VIEW, grant_kwargs("active")),
+    Route(
+        "staff:access_completion",
+        "post",
+        RECORD,
+        grant_kwargs("pending"),
+        lambda p: {
+            "course": Course.objects.get(code="prea").pk,
+            "completed_on": age.today().isoformat(),
+        },
+        302,
+    ),
+    Route(
+        "staff:access_tb_test",
+        "post",
+        RECORD,
+        grant_kwargs("pending"),
+        lambda p: {"tested_on": age.today().isoformat(), "result": "negative"},
+        302,
+    ),
+    Route(
+        "staff:access_enrol",
+        "post",
+        RECORD,
+        grant_kwargs("pending"),
+        lambda p: {"session": p.session.pk},
+        302,
+    ),
+    # Nothing is done yet: the page again, with what activation still needs.
+    Route("staff:access_activate", "post", DECIDE, grant_kwargs("pending")),
+    # Already at offender contact: the page again, with the refusal.
+    Route("staff:access_upgrade", "post", DECIDE, grant_kwargs("active")),
+    Route("staff:sessions", "get", VIEW, code),
+    Route("staff:sessions", "post", RECORD, code, new_session, 302),
+    Route("staff:session", "get", VIEW, session_kwargs),
+    Route(
+        "staff:session",
+        "post",
+        RECORD,
+        session_kwargs,
+        lambda p: {"person": p.pending.person.pk},
+        302,
+    ),
+    Route(
+        "staff:cancel_enrolment",
+        "post",
+        RECORD,
+        lambda p: {**session_kwargs(p), "enrollment_id": p.enrollment.pk},
+        success=302,
+    ),
+    Route("staff:statewide_sessions", "get", PROGRAM, scoped=False, cap_first=True),
+    Route(
+        "staff:statewide_sessions",
+        "post",
+        PROGRAM,
+        data=new_session,
+        success=302,
+        scoped=False,
+        cap_first=True,
+    ),
+    Route(
+        "staff:statewide_session",
+        "get",
+        PROGRAM,
+        lambda p: {"session_id": p.statewide.pk},
+        scoped=False,
+        cap_first=True,
+    ),
+    Route(
+        "staff:statewide_session",
+        "post",
+        PROGRAM,
+        lambda p: {"session_id": p.statewide.pk},
+        lambda p: {"person": p.pending.person.pk},
+        302,
+        scoped=False,
+        cap_first=True,
+    ),
+]
+
+
+def expected(route: Route, role: str, where: str) -> int | str:
+    if role == "anonymous":
+        return "sign-in"
+    if role in ("applicant", "no_role"):
+        return 403
+    if role == "pic":
+        return route.success
+    held = ROLE_CAPABILITIES[role]
+    if route.cap_first and route.cap not in held:
+        return 403
+    if where == "other" and route.scoped:
+        return 404
+    if route.cap not in held:
+        return 403
+    return route.success
+
+
+CASES = [
+    pytest.param(route, role, where, id=f"{route.id}-{role}-{where}")
+    for route in ROUTES
+    for role in ROLES
+    for where in ("own", "other")
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("route", "role", "where"), CASES)
+def test_permission_matrix(
+    world: World, client: Client, route: Route, role: str, where: str
+) -> None:
+    place = world.places[where]
+    url = reverse(route.name, kwargs=route.kwargs(place)) + route.query
+    if role != "anonymous":
+        client.force_login(world.users[role])
+
+    response = getattr(client, route.method)(url, route.data(place))
+
+    want = expected(route, role, where)
+    if want == "sign-in":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/staff/login/?next=")
+        return
+    detail = "" if response.status_code in (200, 302) else response.content.decode()[:300]
+    assert response.status_code == want, detail
+    if want == 302:
+        # An action that succeeded goes back to a staff page, not to the sign-in.
+        assert response["Location"].startswith("/staff/")
+        assert not response["Location"].startswith("/staff/login/")
+
+
+# The table covers every staff URL, and every staff URL is guarded -----------------------
+
+
+def walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Iterator[Any]:
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry, route, inner)
+        else:
+            yield route, f"{namespace}{entry.name}", entry
+
+
+def staff_routes() -> list[tuple[str, str, URLPattern]]:
+    return [e for e in walk(get_resolver("pic.urls")) if e[0].startswith("staff/")]
+
+
+def test_every_staff_url_is_in_the_matrix() -> None:
+    names = {name for _route, name, _pattern in staff_routes()}
+
+    assert names >= PUBLIC_STAFF_NAMES  # the exemptions are real routes
+    assert {r.name for r in ROUTES} == names - PUBLIC_STAFF_NAMES
+
+
+def test_every_staff_route_wears_the_guard() -> None:
+    guarded, unguarded = [], []
+    for route, name, pattern in staff_routes():
+        if name in PUBLIC_STAFF_NAMES:
+            continue
+        if hasattr(pattern.callback, "pic_guard"):
+            guarded.append(route)
+        else:
+            unguarded.append(route)
+
+    assert unguarded == []
+    assert len(guarded) >= 20
+    for _route, name, pattern in staff_routes():
+        if name not in PUBLIC_STAFF_NAMES:
+            assert pattern.callback.pic_guard in set(Capability)
+
+
+def test_the_table_states_the_guards_capability() -> None:
+    """Where a route names one capability for its guard, it is the table's."""
+    callbacks = {name: pattern.callback for _route, name, pattern in staff_routes()}
+    for route in ROUTES:
+        guard = callbacks[route.name].pic_guard
+        # Application actions are guarded for `view` (someone of the staff) and check the
+        # capability at the application's facility.
+        assert guard in (route.cap, VIEW), route.id
