@@ -5,7 +5,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,7 +13,6 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from applications import age
-from applications.services import ApplicationError
 from audit.services import record
 from facilities.access import Capability, facility_required, has_capability
 from facilities.models import Facility
@@ -22,6 +20,7 @@ from screening import activation
 from screening import forms as F
 from screening.compliance import activation_problems, items_for
 from screening.models import AccessStatus, FacilityAccess, TrainingSession
+from screening.views.common import run_action
 
 
 def _grant(facility: Facility, grant_id: int) -> FacilityAccess:
@@ -80,20 +79,16 @@ def _act(
     action: Callable[[dict[str, Any]], Any],
     success: str,
 ) -> HttpResponse:
-    if form.is_valid():
-        try:
-            action(form.cleaned_data)
-        except ApplicationError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, success)
-            return redirect("staff:access", grant.facility.code, grant.pk)
-    if form.fields:
-        messages.error(request, _("That could not be done: see the form marked below."))
-    else:  # activate, upgrade: no form on the page to mark, so say why here
-        for error in form.non_field_errors():
-            messages.error(request, error)
-    return render(request, "screening/access_detail.html", _context(request, grant, **{name: form}))
+    return run_action(
+        request,
+        form,
+        action,
+        success=success,
+        done=lambda: redirect("staff:access", grant.facility.code, grant.pk),
+        again=lambda bound: render(
+            request, "screening/access_detail.html", _context(request, grant, **{name: bound})
+        ),
+    )
 
 
 @require_POST

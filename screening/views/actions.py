@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -21,7 +20,7 @@ from screening import forms as F
 from screening import services
 from screening.models import ScreeningStep
 from screening.views.application import render_detail
-from screening.views.common import staff_application
+from screening.views.common import run_action, staff_application
 
 
 def _act(
@@ -32,18 +31,14 @@ def _act(
     action: Callable[[dict[str, Any]], Any],
     success: str,
 ) -> HttpResponse:
-    """Validate `form`, run `action` with its data; success → back to the page with a
-    message; errors or a refusal → the page again, the form bound with what was typed."""
-    if form.is_valid():
-        try:
-            action(form.cleaned_data)
-        except app_services.ApplicationError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, success)
-            return redirect("staff:application", application.reference)
-    messages.error(request, _("That could not be done: see the form marked below."))
-    return render_detail(request, application, {name: form})
+    return run_action(
+        request,
+        form,
+        action,
+        success=success,
+        done=lambda: redirect("staff:application", application.reference),
+        again=lambda bound: render_detail(request, application, {name: bound}),
+    )
 
 
 def _application(request: HttpRequest, reference: str, cap: str) -> Application:
