@@ -7,6 +7,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from applications.access import applicant_required
+from applications.downloads import document_response, pdf_response
 from applications.models import Kind, Status
 from applications.views.portal import applicant_application
 from audit.services import record
@@ -15,13 +16,6 @@ BLANK_FORMS = {
     "application-for-facility-access.pdf": Kind.VOLUNTEER,
     "volunteer-student-intern-application.pdf": Kind.STUDENT_INTERN,
 }
-
-
-def pdf_response(content: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    return response
 
 
 @applicant_required
@@ -48,18 +42,7 @@ def application_pdf_view(request: HttpRequest, public_id: str) -> HttpResponse:
 def document_view(request: HttpRequest, public_id: str, document_id: str) -> FileResponse:
     application = applicant_application(request, public_id)
     document = get_object_or_404(application.documents, public_id=document_id)
-    record(
-        by=request.user,
-        action="applications.document_downloaded",
-        target=document,
-        facility=application.facility,
-    )
-    return FileResponse(
-        document.file.open("rb"),
-        content_type=document.content_type,
-        as_attachment=True,
-        filename=document.original_name,
-    )
+    return document_response(document, by=request.user)
 
 
 @login_not_required

@@ -13,6 +13,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from applications import age
+from applications.downloads import pdf_response
 from audit.services import record
 from facilities.access import Capability, facility_required, has_capability
 from facilities.models import Facility
@@ -172,9 +173,7 @@ def _pdf(request: HttpRequest, grant: FacilityAccess, content: bytes, name: str)
         facility=grant.facility,
         details={"document": name},
     )
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}-{grant.badge_number}.pdf"'
-    return response
+    return pdf_response(content, f"{name}-{grant.badge_number}.pdf")
 
 
 @require_GET

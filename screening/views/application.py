@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from applications import age
 from applications import sections as S
+from applications.downloads import document_response, pdf_response
 from applications.models import Application, PossibleDuplicate, Relationship, Status
 from audit.services import record
 from facilities.access import Capability, has_capability, is_pic_coordinator, staff_required
@@ -155,9 +156,7 @@ def application_pdf(request: HttpRequest, reference: str) -> HttpResponse:
         target=application,
         facility=application.facility,
     )
-    response = HttpResponse(make_pdf(application), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{application.reference}.pdf"'
-    return response
+    return pdf_response(make_pdf(application), f"{application.reference}.pdf")
 
 
 @require_GET
@@ -166,15 +165,4 @@ def application_pdf(request: HttpRequest, reference: str) -> HttpResponse:
 def application_document(request: HttpRequest, reference: str, document_id: str) -> FileResponse:
     application = staff_application(request, reference, Capability.VIEW)
     document = get_object_or_404(application.documents, public_id=document_id)
-    record(
-        by=request.user,
-        action="applications.document_downloaded",
-        target=document,
-        facility=application.facility,
-    )
-    return FileResponse(
-        document.file.open("rb"),
-        content_type=document.content_type,
-        as_attachment=True,
-        filename=document.original_name,
-    )
+    return document_response(document, by=request.user)
