@@ -395,8 +395,9 @@ def test_activation_through_the_grant_page(client: Client, facility: Facility, i
     assert "ACC-00001" in page
 
 
-# Serialized rollback: the flush after a transactional test removes the seeded catalogue.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The flush after a transactional test removes the seeded catalogue; tests/conftest.py
+# seeds it again before each transactional test.
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="SQLite serializes writers and has no row locks: the race needs PostgreSQL",

@@ -52,8 +52,8 @@ def race(*actions: Callable[[], Any]) -> list[Any]:
     return results
 
 
-# Serialized rollback brings back the seeded step requirements the flush removes.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# tests/conftest.py seeds the step requirements again after a flush removed them.
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("attempt", range(3))
 def test_approve_and_decline_at_once(facility: Facility, iac: User, attempt: int) -> None:
     site = member(facility, Role.SITE_COORDINATOR)
@@ -86,8 +86,8 @@ def test_approve_and_decline_at_once(facility: Facility, iac: User, attempt: int
     assert grants == (1 if application.status == Status.APPROVED else 0)
 
 
-# Serialized rollback brings back the seeded step requirements the flush removes.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# tests/conftest.py seeds the step requirements again after a flush removed them.
+@pytest.mark.django_db(transaction=True)
 def test_two_approvals_at_once_make_one_grant(facility: Facility, iac: User) -> None:
     site = member(facility, Role.SITE_COORDINATOR)
     application = ready_for_approval(facility, by=iac)
