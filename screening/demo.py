@@ -229,7 +229,7 @@ def _demo_activation(acc: Facility, iac: User, pending: Application) -> None:
     )
     start = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
     activation.schedule_session(
-        by=iac,
+        by="manage.py demo",
         course=Course.objects.get(code="volunteer-orientation"),
         facility=None,
         place="Central office training room, 2729 Plaza Drive, Jefferson City",
