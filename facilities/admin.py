@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 from facilities.models import Facility, Membership, ProgramSettings
@@ -24,6 +25,7 @@ class FacilityAdmin(admin.ModelAdmin[Facility]):
     search_fields = ["code", "name", "city", "region"]
     ordering = ["name"]
     inlines = [MembershipInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("code", "name", "kind", "division", "region", "status", "status_note")}),
         ("Contact", {"fields": ("street_address", "city", "zip", "phone")}),
