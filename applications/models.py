@@ -29,14 +29,9 @@ class Language(models.TextChoices):
 
 class PersonQuerySet(models.QuerySet["Person"]):
     def visible_to(self, user: "User | AnonymousUser", cap: str) -> "PersonQuerySet":
-        """People with an application at one of the user's facilities (drafts excluded)."""
-        from facilities.access import facilities_for
+        """People with a submitted application at one of the user's facilities."""
 
-        return self.filter(
-            pk__in=Application.objects.exclude(status=Status.DRAFT)
-            .filter(facility__in=facilities_for(user, cap))
-            .values("person_id")
-        )
+        return self.filter(pk__in=Application.objects.visible_to(user, cap).values("person_id"))
 
 
 class Person(models.Model):
@@ -204,10 +199,11 @@ class ApplicationQuerySet(models.QuerySet["Application"]):
         return self.filter(person__user=user)
 
     def visible_to(self, user: "User | AnonymousUser", cap: str) -> "ApplicationQuerySet":
-        """Applications at the user's facilities; drafts are private to the applicant."""
+        """Applications at the user's facilities; drafts (also those withdrawn before they were
+        ever submitted) are private to the applicant."""
         from facilities.access import facilities_for
 
-        return self.exclude(status=Status.DRAFT).filter(facility__in=facilities_for(user, cap))
+        return self.filter(submitted_at__isnull=False, facility__in=facilities_for(user, cap))
 
 
 def _choices_check(field: str, choices: type[models.TextChoices]) -> models.CheckConstraint:

@@ -12,7 +12,9 @@ from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
 from phonenumber_field.phonenumber import PhoneNumber
+from phonenumbers import NumberParseException
 
 from applications import forms as app_forms
 from applications.models import (
@@ -96,10 +98,10 @@ def neighbours(kind: str, slug: str) -> tuple[str | None, str | None]:
 # Repeatable entries: plain formsets over the entry forms (the rows are replaced as a whole
 # when a step is saved, so no row ids travel through the page).
 CriminalHistoryFormSet = forms.formset_factory(
-    app_forms.CriminalHistoryEntryForm, extra=1, max_num=20, can_delete=True
+    app_forms.CriminalHistoryEntryForm, extra=1, max_num=20, validate_max=True, can_delete=True
 )
 RelationshipFormSet = forms.formset_factory(
-    app_forms.RelationshipEntryForm, extra=1, max_num=20, can_delete=True
+    app_forms.RelationshipEntryForm, extra=1, max_num=20, validate_max=True, can_delete=True
 )
 FORMSETS: dict[str, type[forms.BaseFormSet[Any]]] = {
     CRIMINAL_HISTORY: CriminalHistoryFormSet,
@@ -170,8 +172,11 @@ def _display(field: forms.Field, value: Any) -> str:
             return str(formats.date_format(date.fromisoformat(str(value)), "DATE_FORMAT"))
         except ValueError:
             return str(value)
-    if isinstance(value, str) and value.startswith("+1") and len(value) == 12:
-        return PhoneNumber.from_string(value).as_national
+    if isinstance(field, PhoneNumberField):
+        try:
+            return str(PhoneNumber.from_string(str(value)).as_national)
+        except NumberParseException:
+            return str(value)
     return str(value)
 
 

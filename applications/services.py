@@ -342,6 +342,7 @@ def save_pending(*, application: Application, slug: str, raw: dict[str, list[str
     _check_editable(application, slug)
     # Identifiers are never stored as typed: they are encrypted only once valid.
     secret = {"ssn", "dl_number"} if slug == S.IDENTITY else set()
+    secret |= {"csrfmiddlewaretoken", "action"}
     # PostgreSQL cannot store U+0000 (no browser sends it): it is dropped, never a 500.
     application.answers.setdefault(PENDING, {})[slug] = {
         key: [value.replace("\x00", "") for value in values]
@@ -373,7 +374,7 @@ def add_document(
     document.file.save("upload", upload, save=False)
     document.save()
     if application.status != Status.DRAFT:
-        _event(
+        append_event(
             application,
             EventKind.DOCUMENT,
             by=by,
@@ -410,6 +411,8 @@ def section_problems(application: Application, slug: str) -> list[str]:
         elif slug not in application.answers:
             return [_("Not answered yet.")]
         form = form_class(data=S.to_form_data(form_class, values), kind=application.kind)
+        if slug == S.IDENTITY and application.channel == Channel.PAPER:
+            form.fields["email"].required = False  # a paper applicant may have no e-mail
         if not form.is_valid():
             problems += [
                 f"{form.fields[name].label}: {' '.join(str(e) for e in errors)}"
@@ -503,7 +506,7 @@ def _next_reference(year: int) -> str:
 # Status moves ---------------------------------------------------------------------------
 
 
-def _event(
+def append_event(
     application: Application,
     kind: str,
     *,
@@ -561,7 +564,7 @@ def transition(
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.save(update_fields=["status", "status_changed_at", "decided_at", "updated_at", *fields])
-    _event(
+    append_event(
         locked,
         EventKind.STATUS,
         by=by,
@@ -583,7 +586,7 @@ def _coordinator_emails(facility: Facility) -> list[str]:
     )
 
 
-def _mail_applicant(application: Application, template: str, **context: Any) -> None:
+def mail_applicant(application: Application, template: str, **context: Any) -> None:
     person = application.person
     if not person.email:
         return  # a paper applicant without e-mail: staff tell them by other means
@@ -648,7 +651,7 @@ def submit_application(
     )
     eligible = contact_eligibility_notice(moved, today)
     transaction.on_commit(
-        lambda: _mail_applicant(
+        lambda: mail_applicant(
             moved,
             "application_submitted",
             contact_eligible_on=eligible.isoformat() if eligible else "",
@@ -675,15 +678,19 @@ def submit_application(
 def withdraw_application(
     *, application: Application, by: Any, on_behalf: bool = False, reason: str = ""
 ) -> Application:
-    """The applicant (or staff on their behalf) withdraws; the record stays."""
-    return transition(
+    """The applicant (or staff on their behalf) withdraws; the record stays. Staff's account
+    of the request is a staff note; the applicant's own reason is theirs to see."""
+    moved = transition(
         application=application,
         to=Status.WITHDRAWN,
         by=by,
         mover=Mover.APPLICANT,
         on_behalf=on_behalf,
-        text=reason or _("Application withdrawn."),
+        text=(reason if not on_behalf else "") or _("Application withdrawn."),
     )
+    if on_behalf and reason.strip():
+        append_event(moved, EventKind.NOTE, by=by, text=reason.strip(), on_behalf=True)
+    return moved
 
 
 @transaction.atomic
@@ -699,7 +706,6 @@ def request_information(
         to=Status.INFO_REQUESTED,
         by=by,
         mover=Mover.RECORD,
-        text=message,
         data={"sections": sections, "due_on": due_on.isoformat()},
     )
     request = InformationRequest.objects.create(
@@ -710,7 +716,7 @@ def request_information(
         requested_by=by if isinstance(by, User) else None,
         answers_before=_section_state(moved, sections),
     )
-    _event(
+    append_event(
         moved,
         EventKind.INFO_REQUESTED,
         by=by,
@@ -719,7 +725,7 @@ def request_information(
         data={"sections": sections, "due_on": due_on.isoformat()},
     )
     transaction.on_commit(
-        lambda: _mail_applicant(
+        lambda: mail_applicant(
             moved, "information_requested", message=message, due_on=due_on.isoformat()
         )
     )
@@ -777,7 +783,7 @@ def answer_information_request(
         if changed_titles
         else _("Answered without changes.")
     )
-    _event(
+    append_event(
         locked,
         EventKind.INFO_ANSWERED,
         by=by,

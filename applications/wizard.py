@@ -107,7 +107,9 @@ def bind(application: Application, slug: str, data: QueryDict | None = None) -> 
         data = _querydict(raw)
     values = S.section_values(application, slug)
     if slug == S.IDENTITY:
-        values = {**values, "ssn": "", "dl_number": ""}
+        # Section 1 is edited on the person; show what was last saved there, not the
+        # snapshot frozen at submission (that is replaced when a request is answered).
+        values = {**S.identity_values(application.person), "ssn": "", "dl_number": ""}
     entries = None
     if slug in S.FORMSETS:
         manager = getattr(application, S.FORMSET_RELATED[slug])

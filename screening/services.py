@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.tokens import default_token_generator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -95,7 +95,7 @@ def _check_recordable(application: Application) -> None:
 
 
 def _step_event(step: ScreeningStep, by: Any, text: str) -> None:
-    app_services._event(
+    app_services.append_event(
         step.application,
         EventKind.STEP,
         by=by,
@@ -198,11 +198,14 @@ def resolve_conflict(*, relationship: Relationship, by: Any, note: str) -> Relat
     """Write the exception that allows a relation at the requested facility (rule 5)."""
     if not note.strip():
         raise ScreeningError(_("Write the exception: why this relationship is acceptable."))
+    application = relationship.application
+    if not application.is_open or relationship.facility_id != application.facility_id:
+        raise ScreeningError(_("There is no open conflict to resolve here."))
     relationship.exception_note = note.strip()
     relationship.exception_by = by if isinstance(by, User) else None
     relationship.exception_at = timezone.now()
     relationship.save(update_fields=["exception_note", "exception_by", "exception_at"])
-    app_services._event(
+    app_services.append_event(
         relationship.application,
         EventKind.CONFLICT_RESOLVED,
         by=by,
@@ -216,7 +219,7 @@ def resolve_conflict(*, relationship: Relationship, by: Any, note: str) -> Relat
 def add_note(*, application: Application, by: Any, text: str) -> ApplicationEvent:
     if not text.strip():
         raise ScreeningError(_("The note is empty."))
-    return app_services._event(application, EventKind.NOTE, by=by, text=text.strip())
+    return app_services.append_event(application, EventKind.NOTE, by=by, text=text.strip())
 
 
 @transaction.atomic
@@ -230,9 +233,10 @@ def mark_answered_another_way(*, application: Application, by: Any, note: str) -
         to=Status.IN_REVIEW,
         by=by,
         mover=Mover.RECORD,
-        text=note.strip(),
+        text=_("Your answer was received; the application is back in review."),
         visible=True,
     )
+    app_services.append_event(moved, EventKind.NOTE, by=by, text=note.strip())
     if request is not None:
         request.answered_at = timezone.now()
         request.answered_by = by if isinstance(by, User) else None
@@ -310,16 +314,25 @@ def approve_application(
         to=Status.APPROVED,
         by=by,
         mover=Mover.DECIDE,
-        text=note or _("Approved."),
+        text=_("Approved."),
         data={"level": level},
     )
-    grant = FacilityAccess.objects.create(
-        person=moved.person,
-        facility=moved.facility,
-        application=moved,
-        kind=moved.kind,
-        level_approved=level,
-    )
+    if note.strip():  # a staff note, never shown to the applicant
+        app_services.append_event(moved, EventKind.NOTE, by=by, text=note.strip())
+    try:
+        with transaction.atomic():
+            grant = FacilityAccess.objects.create(
+                person=moved.person,
+                facility=moved.facility,
+                application=moved,
+                kind=moved.kind,
+                level_approved=level,
+            )
+    except IntegrityError:
+        # Another application of this person at this facility was approved at this moment.
+        raise GateClosed(
+            [_("The applicant already holds access at this facility: renew or change it.")]
+        ) from None
     AccessEvent.objects.create(
         access=grant,
         actor=by if isinstance(by, User) else None,
@@ -335,7 +348,7 @@ def approve_application(
         details={"level": level},
     )
     transaction.on_commit(
-        lambda: app_services._mail_applicant(
+        lambda: app_services.mail_applicant(
             moved, "application_approved", level=str(AccessLevel(level).label)
         )
     )
@@ -369,7 +382,7 @@ def decline_application(
         details={"reason": reason},
     )
     transaction.on_commit(
-        lambda: app_services._mail_applicant(
+        lambda: app_services.mail_applicant(
             moved, "application_declined", reason=str(DeclineReason(reason).label)
         )
     )
@@ -486,7 +499,7 @@ def merge_people(*, keep: Person, merge: Person, by: Any) -> Person:
         keep.user = user
     keep.save()
     for application in Application.objects.filter(person=keep).exclude(status=Status.DRAFT):
-        app_services._event(
+        app_services.append_event(
             application,
             EventKind.NOTE,
             by=by,

@@ -96,6 +96,11 @@ staff_patterns = [
         name="access_upgrade",
     ),
     path(
+        "facilities/<str:code>/access/<int:grant_id>/tb-tests/<int:test_id>/scan/",
+        access.tb_scan,
+        name="access_tb_scan",
+    ),
+    path(
         "facilities/<str:code>/access/<int:grant_id>/approval-letter.pdf",
         access.approval_letter,
         name="access_letter",

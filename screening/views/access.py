@@ -5,7 +5,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,9 +53,11 @@ def _context(request: HttpRequest, grant: FacilityAccess, **bound: Any) -> dict[
         if grant.status == AccessStatus.PENDING_ACTIVATION
         else [],
         "events": grant.events.all(),
-        "enrollments": grant.person.enrollments.select_related("session__course").filter(
-            session__starts_at__gte=timezone.now()
-        ),
+        # Only this facility's sessions and statewide ones: others are not this page's to show.
+        "enrollments": grant.person.enrollments.select_related("session__course")
+        .filter(session__starts_at__gte=timezone.now())
+        .filter(Q(session__facility=grant.facility) | Q(session__facility__isnull=True)),
+        "tb_tests": grant.person.tb_tests.all() if grant.facility.tb_test_required else [],
         "can_record": has_capability(request.user, Capability.RECORD, grant.facility),
         "can_decide": has_capability(request.user, Capability.DECIDE, grant.facility),
         "upgrade_due": grant.contact_eligible_on is not None and grant.contact_eligible_on <= today,
@@ -198,3 +201,17 @@ def badge_sheet(request: HttpRequest, facility: Facility, grant_id: int) -> Http
     if not grant.badge_number:
         raise Http404("No badge before activation.")
     return _pdf(request, grant, badge_sheet_pdf(grant), "badge")
+
+
+@require_GET
+@facility_required(Capability.VIEW)
+@cache_control(private=True, no_store=True)
+def tb_scan(request: HttpRequest, facility: Facility, grant_id: int, test_id: int) -> FileResponse:
+    """The scan of a TB result, for the coordinators of a facility where the person holds
+    access; audited like every document."""
+    grant = _grant(facility, grant_id)
+    test = get_object_or_404(grant.person.tb_tests.exclude(scan=""), pk=test_id)
+    record(by=request.user, action="screening.tb_scan_downloaded", target=test, facility=facility)
+    return FileResponse(
+        test.scan.open("rb"), as_attachment=True, filename=f"tb-test-{test.tested_on}"
+    )

@@ -1,8 +1,10 @@
 """Keying in a signed paper application: every section on one page, submitted at once."""
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,6 +24,8 @@ PAPER_SECTIONS = [slug for slug in S.SLUGS if slug != S.DOCUMENTS]
 
 def _steps(kind: str, data: Any) -> list[StepForms]:
     identity = build_step(kind, S.IDENTITY, data, prefix=S.IDENTITY)
+    # A paper applicant may have no e-mail: staff tell them by post or phone.
+    identity.form.fields["email"].required = False
     signer = None
     if identity.form.is_bound and identity.form.is_valid():
         signer = Person(
@@ -35,6 +39,25 @@ def _steps(kind: str, data: Any) -> list[StepForms]:
     ]
 
 
+ENTRY_TOKEN_SECONDS = 6 * 60 * 60
+
+
+def _token_key(token: str) -> str:
+    return f"paper-entry:{token[:64]}"
+
+
+def _already_entered(token: str) -> HttpResponse | None:
+    """A form sent twice (a double click, a reload) keys in one application, not two."""
+    if cache.add(_token_key(token), "", ENTRY_TOKEN_SECONDS):
+        return None
+    reference = cache.get(_token_key(token))
+    if reference:
+        return redirect("staff:application", reference)
+    return HttpResponse(
+        _("This paper application is being saved. Open the queue in a moment."), status=409
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @facility_required(Capability.RECORD)
 def paper_application(request: HttpRequest, facility: Facility) -> HttpResponse:
@@ -44,9 +67,13 @@ def paper_application(request: HttpRequest, facility: Facility) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     steps = _steps(kind, data)
     details = PaperDetailsForm(data, request.FILES or None, kind=kind)
+    token = request.POST.get("entry_token") or uuid.uuid4().hex
     if request.method == "POST":
         valid = [step.is_valid() for step in steps]
         if all(valid) and details.is_valid():
+            done = _already_entered(token)
+            if done is not None:
+                return done
             try:
                 application = enter_paper_application(
                     by=request.user,
@@ -69,13 +96,16 @@ def paper_application(request: HttpRequest, facility: Facility) -> HttpResponse:
             except ApplicationError as exc:
                 details.add_error(None, str(exc))
             else:
+                cache.set(_token_key(token), application.reference, ENTRY_TOKEN_SECONDS)
                 messages.success(
                     request,
                     _("Paper application %(reference)s entered and submitted.")
                     % {"reference": application.reference},
                 )
                 return redirect("staff:application", application.reference)
+            cache.delete(_token_key(token))
     context = {
+        "entry_token": token,
         "facility": facility,
         "kind": kind,
         "kind_label": Kind(kind).label,

@@ -92,8 +92,12 @@ def lift_ban(request: HttpRequest, public_id: str) -> HttpResponse:
     form = F.LiftBanForm(request.POST)
     standing = services.standing_ban(person)
     if form.is_valid() and standing is not None:
-        services.lift_ban(ban=standing, by=request.user, **form.cleaned_data)
-        messages.success(request, _("The ban was lifted."))
+        try:
+            services.lift_ban(ban=standing, by=request.user, **form.cleaned_data)
+        except ApplicationError as exc:  # lifted by someone else a moment ago
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The ban was lifted."))
         return redirect("staff:person", person.public_id)
     if standing is None:
         form.add_error(None, _("There is no ban to lift."))

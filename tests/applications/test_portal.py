@@ -7,7 +7,7 @@ from django.test import Client
 from accounts.models import User
 from applications import sections as S
 from applications.models import Application, EventKind, Person, Status
-from applications.services import _event, transition
+from applications.services import append_event, transition
 from audit.models import AuditEvent
 from facilities.models import Facility
 from tests.applications.helpers import log_in, messages_of, page, url
@@ -75,8 +75,8 @@ def test_the_timeline_shows_only_what_the_applicant_may_see_in_plain_words(
     application = submitted_application(facility=facility, person=person)
     with transaction.atomic():
         transition(application=application, to=Status.IN_REVIEW, by=iac, mover="record")
-        _event(application, EventKind.NOTE, by=iac, text="Staff only: spoke to the warden.")
-        _event(application, EventKind.STEP, by=iac, text="Background check: needs review")
+        append_event(application, EventKind.NOTE, by=iac, text="Staff only: spoke to the warden.")
+        append_event(application, EventKind.STEP, by=iac, text="Background check: needs review")
 
     text = page(client.get(url("detail", application)))
 

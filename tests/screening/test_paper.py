@@ -151,7 +151,12 @@ def test_paper_entry_end_to_end(
     assert withdrawn.on_behalf_of_applicant is True
     assert withdrawn.actor == iac
     assert withdrawn.from_status == Status.SUBMITTED
-    assert withdrawn.text == "Phoned on 3 May: moving to Kansas."
+    # What staff wrote is a staff note; the applicant's timeline says only that it happened.
+    assert withdrawn.text == "Application withdrawn."
+    note = application.events.get(kind=EventKind.NOTE)
+    assert note.text == "Phoned on 3 May: moving to Kansas."
+    assert not note.is_visible_to_applicant
+    assert note.on_behalf_of_applicant
     assert "(on behalf of the applicant)" in page(client.get(response["Location"]))
 
     # Later the same person signs in online with the e-mail on the paper: linked, not new.

@@ -26,6 +26,7 @@ from applications.services import add_document, flag_possible_duplicates, submit
 from facilities.access import Capability
 from facilities.models import Facility, Membership, Role
 from screening import activation, services
+from screening.activation import record_tb_test
 from screening.models import (
     Course,
     Enrollment,
@@ -88,6 +89,7 @@ class Place:
     removable: Membership
     pending: FacilityAccess
     active: FacilityAccess
+    tb_test_id: int
     session: TrainingSession
     enrollment: Enrollment
     statewide: TrainingSession  # not any facility's: the same for both places
@@ -133,6 +135,13 @@ def _place(facility: Facility, by: User, statewide: TrainingSession) -> Place:
     # one of the facility's sessions.
     _approved, pending = approved(facility, by=by)
     active = activated(facility, by=by)
+    scanned = record_tb_test(
+        person=active.person,
+        tested_on=age.today(),
+        result="negative",
+        by=by,
+        scan=SimpleUploadedFile("tb.pdf", b"%PDF-1.4 tb result"),
+    )
     session = activation.schedule_session(
         by=by,
         course=Course.objects.get(code="facility-orientation"),
@@ -154,6 +163,7 @@ def _place(facility: Facility, by: User, statewide: TrainingSession) -> Place:
         removable=removable,
         pending=pending,
         active=active,
+        tb_test_id=scanned.pk,
         session=session,
         enrollment=enrollment,
         statewide=statewide,
@@ -405,6 +415,12 @@ ROUTES = [
     Route("staff:access", "get", VIEW, grant_kwargs("pending")),
     Route("staff:access_letter", "get", VIEW, grant_kwargs("active")),
     Route("staff:access_badge", "get", VIEW, grant_kwargs("active")),
+    Route(
+        "staff:access_tb_scan",
+        "get",
+        VIEW,
+        lambda p: {"code": p.facility.code, "grant_id": p.active.pk, "test_id": p.tb_test_id},
+    ),
     Route(
         "staff:access_completion",
         "post",
