@@ -1,0 +1,91 @@
+"""Every write to people and applications. `transition()` is the only writer of status.
+
+A package of modules with one public surface: import from `applications.services`.
+"""
+
+from applications.services.checks import (
+    completeness,
+    compute_flags,
+    contact_eligibility_notice,
+    next_reference,
+    section_problems,
+)
+from applications.services.drafts import (
+    PENDING,
+    add_document,
+    editable_sections,
+    pending_data,
+    remove_document,
+    save_pending,
+    save_section,
+    start_application,
+)
+from applications.services.errors import (
+    AlreadyLive,
+    ApplicationError,
+    IllegalMove,
+    Incomplete,
+    NotEditable,
+    SignInRefused,
+    TooYoung,
+    actor_label,
+)
+from applications.services.people import (
+    flag_possible_duplicates,
+    person_for_login,
+    save_identity,
+)
+from applications.services.signin import (
+    LINK_WINDOW_SECONDS,
+    LINKS_PER_ADDRESS,
+    LINKS_PER_IP,
+    request_sign_in_link,
+    sign_in_with_token,
+)
+from applications.services.status import append_event, transition
+from applications.services.workflow import (
+    answer_information_request,
+    mail_applicant,
+    request_information,
+    submit_application,
+    withdraw_application,
+)
+
+__all__ = [
+    "LINKS_PER_ADDRESS",
+    "LINKS_PER_IP",
+    "LINK_WINDOW_SECONDS",
+    "PENDING",
+    "AlreadyLive",
+    "ApplicationError",
+    "IllegalMove",
+    "Incomplete",
+    "NotEditable",
+    "SignInRefused",
+    "TooYoung",
+    "actor_label",
+    "add_document",
+    "answer_information_request",
+    "append_event",
+    "completeness",
+    "compute_flags",
+    "contact_eligibility_notice",
+    "editable_sections",
+    "flag_possible_duplicates",
+    "mail_applicant",
+    "next_reference",
+    "pending_data",
+    "person_for_login",
+    "remove_document",
+    "request_information",
+    "request_sign_in_link",
+    "save_identity",
+    "save_pending",
+    "save_section",
+    "section_problems",
+    "sign_in_with_token",
+    "start_application",
+    "submit_application",
+    "transition",
+    "withdraw_application",
+]

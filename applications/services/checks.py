@@ -1,0 +1,128 @@
+"""Completeness, flags and reference numbers: what submission and answers need."""
+
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+from applications import age
+from applications import sections as S
+from applications.forms import REQUIRED_DOCUMENTS, AcknowledgementsForm
+from applications.models import (
+    AccessLevel,
+    Application,
+    Channel,
+    DocumentKind,
+    ReferenceCounter,
+)
+from applications.services.drafts import pending_data
+
+# Completeness and flags -----------------------------------------------------------------
+
+
+def section_problems(application: Application, slug: str) -> list[str]:
+    """Why a section is not ready to submit (empty when it is)."""
+    if pending_data(application, slug):
+        return [_("Some answers here need correcting.")]
+    sect = S.section(application.kind, slug)
+    assert sect is not None
+    problems: list[str] = []
+    form_class = sect.form_class(application.kind)
+    if slug == S.ACKNOWLEDGEMENTS:
+        return _signature_problems(application)
+    if form_class is not None:
+        values = S.section_values(application, slug)
+        if slug == S.IDENTITY:
+            values = {**values, "ssn": "", "dl_number": ""}
+        elif slug not in application.answers:
+            return [_("Not answered yet.")]
+        form = form_class(data=S.to_form_data(form_class, values), kind=application.kind)
+        if slug == S.IDENTITY and application.channel == Channel.PAPER:
+            form.fields["email"].required = False  # a paper applicant may have no e-mail
+        if not form.is_valid():
+            problems += [
+                f"{form.fields[name].label}: {' '.join(str(e) for e in errors)}"
+                if name in form.fields
+                else " ".join(str(e) for e in errors)
+                for name, errors in form.errors.items()
+            ]
+    answers = application.answers.get(slug, {})
+    history_missing = (
+        slug == S.CRIMINAL_HISTORY
+        and answers.get("has_record") == "yes"
+        and not application.criminal_history_entries.exists()
+    )
+    if history_missing:
+        problems.append(_("List each arrest, charge or conviction."))
+    relations_missing = (
+        slug == S.RELATIONSHIPS
+        and answers.get("has_relationships") == "yes"
+        and not application.relationships.exists()
+    )
+    if relations_missing:
+        problems.append(_("List each person under supervision you know."))
+    if slug == S.DOCUMENTS:
+        present = set(application.documents.values_list("kind", flat=True))
+        for kind in REQUIRED_DOCUMENTS.get(application.kind, []):
+            if kind not in present:
+                problems.append(
+                    _("Upload the %(document)s.")
+                    % {"document": str(DocumentKind(kind).label).lower()}
+                )
+    return problems
+
+
+def _signature_problems(application: Application) -> list[str]:
+    """Signed, by the name now in section 1, and again for an open information request."""
+    signed = application.answers.get(S.ACKNOWLEDGEMENTS)
+    if not signed:
+        return [_("Not signed yet.")]
+    request = application.open_information_request
+    if request is not None and signed.get("for_request") != request.pk:
+        return [_("Sign again: tick the statements and type your name for this answer.")]
+    form = AcknowledgementsForm(
+        data=S.to_form_data(AcknowledgementsForm, signed), person=application.person
+    )
+    if not form.is_valid():
+        return [" ".join(str(e) for errors in form.errors.values() for e in errors)]
+    return []
+
+
+def completeness(application: Application, slugs: list[str] | None = None) -> dict[str, list[str]]:
+    """Problems per section slug; an empty dict means ready."""
+    result = {}
+    for slug in slugs or S.SLUGS:
+        problems = section_problems(application, slug)
+        if problems:
+            result[slug] = problems
+    return result
+
+
+def contact_eligibility_notice(application: Application, on: date) -> date | None:
+    """The date contact eligibility begins, when contact is requested by someone under 19."""
+    born = application.person.date_of_birth
+    if application.access_level_requested != AccessLevel.CONTACT or born is None:
+        return None
+    if age.age_on(born, on) >= age.CONTACT_AGE:
+        return None
+    return age.date_reaching(born, age.CONTACT_AGE)
+
+
+def compute_flags(application: Application, on: date) -> None:
+    history = application.answers.get(S.CRIMINAL_HISTORY, {})
+    application.flag_contact_under_19 = contact_eligibility_notice(application, on) is not None
+    application.flag_relationship_conflict = application.relationships.filter(
+        facility=application.facility
+    ).exists()
+    application.flag_criminal_history = history.get("has_record") == "yes"
+    application.flag_pending_or_supervision = "yes" in (
+        history.get("pending_charges"),
+        history.get("on_supervision"),
+    )
+
+
+def next_reference(year: int) -> str:
+    """PIC-<year>-<6 digits>: sequential per year, never reused; the counter row is locked."""
+    counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"PIC-{year}-{counter.last:06d}"

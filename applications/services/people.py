@@ -1,0 +1,97 @@
+"""People: the login behind a person, section 1, possible duplicates."""
+
+import re
+from typing import Any
+
+from django.db import transaction
+
+from accounts.models import User
+from applications import crypto
+from applications import sections as S
+from applications.models import (
+    DuplicateReason,
+    Person,
+    PossibleDuplicate,
+)
+from audit.services import record
+
+# People ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def person_for_login(*, user: User) -> Person:
+    """The person behind an applicant login: linked on first sign-in (a paper applicant with
+    exactly this e-mail and no login yet is linked), or created."""
+    existing = Person.objects.filter(user=user).first()
+    if existing is not None:
+        return existing
+    paper = (
+        Person.objects.select_for_update()
+        .filter(user__isnull=True, email__iexact=user.email)
+        .order_by("pk")
+        .first()
+    )
+    if paper is not None:
+        paper.user = user
+        paper.save(update_fields=["user", "updated_at"])
+        record(by=user, action="applications.login_linked_to_person", target=paper)
+        return paper
+    return Person.objects.create(user=user, email=user.email)
+
+
+@transaction.atomic
+def save_identity(*, person: Person, cleaned: dict[str, Any], by: Any) -> Person:
+    """Write section 1 to the person; identifiers are encrypted, and kept when left empty."""
+    for name in S.IDENTITY_PERSON_FIELDS:
+        setattr(person, name, cleaned.get(name, getattr(person, name)))
+    if cleaned.get("ssn"):
+        ssn = crypto.normalize_identifier(cleaned["ssn"])
+        person.ssn_encrypted = crypto.encrypt(ssn)
+        person.ssn_last4 = ssn[-4:]
+        person.ssn_hash = crypto.identifier_hash("ssn", ssn)
+    if cleaned.get("dl_number"):
+        number = crypto.normalize_identifier(cleaned["dl_number"])
+        person.dl_number_encrypted = crypto.encrypt(number)
+        person.dl_last4 = number[-4:]
+        person.dl_hash = crypto.identifier_hash(f"dl:{person.dl_state}", number)
+    person.save()
+    return person
+
+
+def _normalized_name(person: Person) -> str:
+    return re.sub(r"[^a-z]", "", f"{person.first_name}{person.last_name}".lower())
+
+
+def _contradicts(a: str, b: str) -> bool:
+    return bool(a and b and a != b)
+
+
+@transaction.atomic
+def flag_possible_duplicates(*, person: Person) -> list[PossibleDuplicate]:
+    """Flag people who may be `person` (DESIGN: Vocabulary, Person); never merge."""
+    found: dict[int, str] = {}
+    others = Person.objects.exclude(pk=person.pk)
+    if person.ssn_hash:
+        for pk in others.filter(ssn_hash=person.ssn_hash).values_list("pk", flat=True):
+            found.setdefault(pk, DuplicateReason.SSN)
+    if person.dl_hash:
+        for pk in others.filter(dl_hash=person.dl_hash).values_list("pk", flat=True):
+            found.setdefault(pk, DuplicateReason.DRIVER_LICENCE)
+    name = _normalized_name(person)
+    if person.date_of_birth and name:
+        for other in others.filter(date_of_birth=person.date_of_birth):
+            if _normalized_name(other) != name:
+                continue
+            if _contradicts(person.ssn_hash, other.ssn_hash) or _contradicts(
+                person.dl_hash, other.dl_hash
+            ):
+                continue
+            found.setdefault(other.pk, DuplicateReason.NAME_AND_BIRTH)
+    flags = []
+    for other_pk, reason in found.items():
+        low, high = sorted([person.pk, other_pk])
+        flag, _created = PossibleDuplicate.objects.get_or_create(
+            person_id=low, other_id=high, defaults={"reason": reason}
+        )
+        flags.append(flag)
+    return flags

@@ -1,0 +1,257 @@
+"""The applicant's moves: submit, withdraw, information requests and answers."""
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.tasks import send_templated_email
+from applications import age
+from applications import sections as S
+from applications.models import (
+    Application,
+    Channel,
+    EventKind,
+    InformationRequest,
+    Mover,
+    Status,
+)
+from applications.services.checks import (
+    completeness,
+    compute_flags,
+    contact_eligibility_notice,
+    next_reference,
+)
+from applications.services.drafts import PENDING
+from applications.services.errors import ApplicationError, IllegalMove, Incomplete, TooYoung
+from applications.services.people import flag_possible_duplicates
+from applications.services.status import append_event, transition
+from facilities.models import Facility, Membership
+
+
+def _coordinator_emails(facility: Facility) -> list[str]:
+    return sorted(
+        Membership.objects.filter(facility=facility, user__is_active=True).values_list(
+            "user__email", flat=True
+        )
+    )
+
+
+def mail_applicant(application: Application, template: str, **context: Any) -> None:
+    person = application.person
+    if not person.email:
+        return  # a paper applicant without e-mail: staff tell them by other means
+    send_templated_email.enqueue(
+        to=[person.email],
+        template=template,
+        context={
+            "name": person.first_name or person.full_name,
+            "reference": application.reference or "",
+            "facility": application.facility.name,
+            "kind": str(application.get_kind_display()),
+            "status": str(application.get_status_display()),
+            "url": reverse("applications:detail", args=[application.public_id]),
+            **context,
+        },
+        language=person.preferred_language,
+    )
+
+
+@transaction.atomic
+def submit_application(
+    *, application: Application, by: Any, on_behalf: bool = False, now: Any = None
+) -> Application:
+    """Freeze the answers, give the reference number, compute the flags, move to submitted.
+
+    A second submit of the same application (a double click) changes nothing. Mails the
+    applicant and the facility's coordinators once, on commit.
+    """
+    locked = (
+        Application.objects.select_for_update()
+        .select_related("person", "facility")
+        .get(pk=application.pk)
+    )
+    if locked.status != Status.DRAFT:
+        if locked.reference:
+            return locked  # already submitted: one move, one reference, one e-mail
+        raise IllegalMove(locked, Status.SUBMITTED)
+    problems = completeness(locked)
+    if problems:
+        raise Incomplete(problems)
+    moment = now or timezone.now()
+    today = age.today(moment)
+    born = locked.person.date_of_birth
+    assert born is not None  # identity is complete
+    if age.age_on(born, today) < age.VOLUNTEER_AGE:
+        raise TooYoung(age.date_reaching(born, age.VOLUNTEER_AGE))
+    locked.answers[S.IDENTITY] = S.identity_values(locked.person)
+    locked.answers.pop(PENDING, None)
+    locked.reference = next_reference(today.year)
+    locked.signed_on = today
+    locked.submitted_at = moment
+    compute_flags(locked, today)
+    locked.save()
+    flag_possible_duplicates(person=locked.person)
+    moved = transition(
+        application=locked,
+        to=Status.SUBMITTED,
+        by=by,
+        mover=Mover.APPLICANT,
+        on_behalf=on_behalf,
+        text=_("Application submitted."),
+    )
+    eligible = contact_eligibility_notice(moved, today)
+    transaction.on_commit(
+        lambda: mail_applicant(
+            moved,
+            "application_submitted",
+            contact_eligible_on=eligible.isoformat() if eligible else "",
+        )
+    )
+    coordinators = _coordinator_emails(moved.facility)
+    if coordinators:
+        transaction.on_commit(
+            lambda: send_templated_email.enqueue(
+                to=coordinators,
+                template="new_application",
+                context={
+                    "reference": moved.reference,
+                    "kind": str(moved.get_kind_display()),
+                    "facility": moved.facility.name,
+                    "channel": str(Channel(moved.channel).label),
+                },
+            )
+        )
+    return moved
+
+
+@transaction.atomic
+def withdraw_application(
+    *, application: Application, by: Any, on_behalf: bool = False, reason: str = ""
+) -> Application:
+    """The applicant (or staff on their behalf) withdraws; the record stays. Staff's account
+    of the request is a staff note; the applicant's own reason is theirs to see."""
+    moved = transition(
+        application=application,
+        to=Status.WITHDRAWN,
+        by=by,
+        mover=Mover.APPLICANT,
+        on_behalf=on_behalf,
+        text=(reason if not on_behalf else "") or _("Application withdrawn."),
+    )
+    if on_behalf and reason.strip():
+        append_event(moved, EventKind.NOTE, by=by, text=reason.strip(), on_behalf=True)
+    return moved
+
+
+@transaction.atomic
+def request_information(
+    *, application: Application, by: Any, message: str, sections: list[str], due_on: date
+) -> InformationRequest:
+    """Ask the applicant for more: reopen `sections` until `due_on`; e-mail them on commit."""
+    unknown = set(sections) - set(S.REOPENABLE)
+    if not sections or unknown:
+        raise ApplicationError(_("Choose the sections the applicant should revise."))
+    moved = transition(
+        application=application,
+        to=Status.INFO_REQUESTED,
+        by=by,
+        mover=Mover.RECORD,
+        data={"sections": sections, "due_on": due_on.isoformat()},
+    )
+    request = InformationRequest.objects.create(
+        application=moved,
+        message=message,
+        sections=sections,
+        due_on=due_on,
+        requested_by=by if isinstance(by, User) else None,
+        answers_before=_section_state(moved, sections),
+    )
+    append_event(
+        moved,
+        EventKind.INFO_REQUESTED,
+        by=by,
+        text=message,
+        visible=True,
+        data={"sections": sections, "due_on": due_on.isoformat()},
+    )
+    transaction.on_commit(
+        lambda: mail_applicant(
+            moved, "information_requested", message=message, due_on=due_on.isoformat()
+        )
+    )
+    return request
+
+
+def _section_state(application: Application, slugs: list[str]) -> dict[str, Any]:
+    """Sections' answers and entries as plain values, to compare before and after."""
+    state: dict[str, Any] = {}
+    for slug in slugs:
+        values = S.section_values(application, slug)
+        if slug == S.IDENTITY:
+            values = S.identity_values(application.person)
+        _labels, rows = S.entry_rows(application, slug)
+        state[slug] = {"answers": values, "entries": rows}
+        if slug == S.DOCUMENTS:
+            state[slug]["entries"] = sorted(str(d) for d in application.documents.all())
+    return state
+
+
+@transaction.atomic
+def answer_information_request(
+    *, application: Application, by: Any, on_behalf: bool = False, now: Any = None
+) -> Application:
+    """Re-sign the reopened sections, record what changed, recompute flags, back to review."""
+    locked = Application.objects.select_for_update().select_related("person").get(pk=application.pk)
+    request = locked.open_information_request
+    if request is None:
+        raise IllegalMove(locked, Status.IN_REVIEW)
+    # Staff answering for a paper applicant record what the applicant said; they cannot
+    # sign for them.
+    signature = [] if on_behalf else [S.ACKNOWLEDGEMENTS]
+    problems = completeness(locked, [*request.sections, *signature])
+    if problems:
+        raise Incomplete(problems)
+    today = age.today(now)
+    after = _section_state(locked, request.sections)
+    changes = {
+        slug: {"before": request.answers_before.get(slug), "after": after[slug]}
+        for slug in request.sections
+        if request.answers_before.get(slug) != after[slug]
+    }
+    if S.IDENTITY in request.sections:
+        locked.answers[S.IDENTITY] = S.identity_values(locked.person)
+    locked.revised_on = today
+    locked.signed_on = today
+    compute_flags(locked, today)
+    locked.save()
+    request.answered_at = timezone.now()
+    request.answered_by = by if isinstance(by, User) else None
+    request.save(update_fields=["answered_at", "answered_by"])
+    changed_titles = [str(s.title) for s in S.sections_for(locked.kind) if s.slug in changes]
+    summary = (
+        _("Revised: %(sections)s.") % {"sections": ", ".join(changed_titles)}
+        if changed_titles
+        else _("Answered without changes.")
+    )
+    append_event(
+        locked,
+        EventKind.INFO_ANSWERED,
+        by=by,
+        text=summary,
+        visible=True,
+        on_behalf=on_behalf,
+        data={"changes": changes},
+    )
+    return transition(
+        application=locked,
+        to=Status.IN_REVIEW,
+        by=by,
+        mover=Mover.APPLICANT,
+        on_behalf=on_behalf,
+        text=_("Information provided; back in review."),
+    )
