@@ -1,0 +1,50 @@
+"""Screening writes: review, steps and checks, decisions through the status service,
+grants, statewide bans, merging people, paper applications, coordinator accounts.
+
+A package of modules with one public surface: import from `screening.services`.
+Trainings, activation and the access lifecycle are in screening.activation; the daily
+sweep in screening.sweep.
+"""
+
+from screening.services.bans import ban_person, lift_ban, standing_ban
+from screening.services.coordinators import add_coordinator
+from screening.services.decisions import (
+    approval_problems,
+    approve_application,
+    decline_application,
+)
+from screening.services.errors import GateClosed, ScreeningError
+from screening.services.paper import enter_paper_application
+from screening.services.people import dismiss_duplicate, merge_people, merge_problems
+from screening.services.review import (
+    add_background_check,
+    add_note,
+    mark_answered_another_way,
+    record_step,
+    resolve_conflict,
+    start_review,
+    waive_step,
+)
+
+__all__ = [
+    "GateClosed",
+    "ScreeningError",
+    "add_background_check",
+    "add_coordinator",
+    "add_note",
+    "approval_problems",
+    "approve_application",
+    "ban_person",
+    "decline_application",
+    "dismiss_duplicate",
+    "enter_paper_application",
+    "lift_ban",
+    "mark_answered_another_way",
+    "merge_people",
+    "merge_problems",
+    "record_step",
+    "resolve_conflict",
+    "standing_ban",
+    "start_review",
+    "waive_step",
+]
