@@ -12,10 +12,11 @@ from applications.services import save_section
 from applications.wizard import bind
 
 
-def _entries(rows: list[dict[str, str]]) -> dict[str, str]:
+def entries(rows: list[dict[str, str]], *, initial: int = 0) -> dict[str, str]:
+    """A formset's management form and rows, as the section page posts them."""
     data = {
         "entries-TOTAL_FORMS": str(len(rows)),
-        "entries-INITIAL_FORMS": "0",
+        "entries-INITIAL_FORMS": str(initial),
         "entries-MIN_NUM_FORMS": "0",
         "entries-MAX_NUM_FORMS": "20",
     }
@@ -78,9 +79,9 @@ def sample_answers(
             "has_record": "no",
             "pending_charges": "no",
             "on_supervision": "no",
-            **_entries([]),
+            **entries([]),
         },
-        S.RELATIONSHIPS: {"has_relationships": "no", **_entries([])},
+        S.RELATIONSHIPS: {"has_relationships": "no", **entries([])},
         S.EMPLOYMENT: {"worked_for_doc": "no", "privileges_suspended": "no"},
         S.ACKNOWLEDGEMENTS: {
             "truthful": "on",

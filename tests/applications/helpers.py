@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from applications.models import Application, Person
+from applications.samples import entries  # noqa: F401 - the tests import it from here
 
 
 def url(name: str, application: Application, *args: Any) -> str:
@@ -17,19 +18,6 @@ def url(name: str, application: Application, *args: Any) -> str:
 
 def section_url(application: Application, slug: str) -> str:
     return url("section", application, slug)
-
-
-def entries(rows: list[dict[str, str]], *, initial: int = 0) -> dict[str, str]:
-    """A formset's management form and rows, as the section page posts them."""
-    data = {
-        "entries-TOTAL_FORMS": str(len(rows)),
-        "entries-INITIAL_FORMS": str(initial),
-        "entries-MIN_NUM_FORMS": "0",
-        "entries-MAX_NUM_FORMS": "20",
-    }
-    for index, row in enumerate(rows):
-        data.update({f"entries-{index}-{key}": value for key, value in row.items()})
-    return data
 
 
 def log_in(client: Client, person: Person) -> Client:

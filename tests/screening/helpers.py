@@ -19,6 +19,7 @@ from accounts.models import User
 from applications import age
 from applications import sections as S
 from applications.models import Application, Kind, Person, Status
+from applications.samples import entries
 from applications.services import (
     person_for_login,
     request_information,
@@ -51,18 +52,6 @@ def unique_name() -> str:
 def unique_ssn() -> str:
     n = next(_counter)
     return f"{100 + n // 10000 % 800:03d}-{10 + n // 100 % 90:02d}-{1000 + n % 9000:04d}"
-
-
-def entries(rows: list[dict[str, str]]) -> dict[str, str]:
-    data = {
-        "entries-TOTAL_FORMS": str(len(rows)),
-        "entries-INITIAL_FORMS": "0",
-        "entries-MIN_NUM_FORMS": "0",
-        "entries-MAX_NUM_FORMS": "20",
-    }
-    for index, row in enumerate(rows):
-        data.update({f"entries-{index}-{key}": value for key, value in row.items()})
-    return data
 
 
 def answers(
