@@ -124,6 +124,9 @@ def cancel_enrolment(*, enrollment: Enrollment, by: Any) -> None:
     session = TrainingSession.objects.select_for_update().get(pk=enrollment.session_id)
     if session.attendance_recorded_at is not None:
         raise ScreeningError(_("Attendance was already recorded for this session."))
+    if session.starts_at <= timezone.now():
+        # Once it has begun, staff record who came; nobody leaves the list quietly.
+        raise ScreeningError(_("This session has already started."))
     enrollment.delete()
 
 

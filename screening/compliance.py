@@ -144,6 +144,11 @@ def activation_problems(grant: FacilityAccess, on: date | None = None) -> list[s
         if (item.key in required or item.key == "tb") and not item.is_current(on):
             if item.done:
                 problems.append(_("%(item)s has expired.") % {"item": item.label})
+            elif item.key == "tb" and item.done_on is not None:
+                problems.append(
+                    _("The latest TB test (%(date)s) is positive and not cleared.")
+                    % {"date": item.done_on.strftime("%B %-d, %Y")}
+                )
             else:
                 problems.append(_("%(item)s is not done.") % {"item": item.label})
     if standing_ban(grant.person):

@@ -2,7 +2,7 @@
 recorded one by one, TB tests and the annual in-service (DESIGN rules 1, 3, 8, 10)."""
 
 import threading
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -49,6 +49,12 @@ NO_PREA = "PREA training is not done."
 PREA_EXPIRED = "PREA training has expired."
 NO_FACILITY_ORIENTATION = "Facility orientation is not done."
 NO_TB = "TB test is not done."
+
+
+def positive_tb(tested_on: date) -> str:
+    return f"The latest TB test ({tested_on.strftime('%B %-d, %Y')}) is positive and not cleared."
+
+
 TB_EXPIRED = "TB test has expired."
 BANNED = "The person is under a statewide ban."
 NOT_PENDING = "Only access pending activation can be activated."
@@ -175,7 +181,7 @@ def test_a_facility_orientation_needs_its_facility(facility: Facility, iac: User
     [
         (None, None, NO_TB),
         (13, "negative", TB_EXPIRED),
-        (0, "positive", NO_TB),
+        (0, "positive", positive_tb(age.today())),
     ],
     ids=["missing", "expired", "positive-not-cleared"],
 )
@@ -204,7 +210,7 @@ def test_the_latest_tb_test_decides(facility: Facility, iac: User) -> None:
     tb_test(grant, by=iac, tested_on=age.today() - timedelta(days=30), result="negative")
     tb_test(grant, by=iac, tested_on=age.today(), result="positive")
 
-    assert gate(grant, iac) == [NO_TB]
+    assert gate(grant, iac) == [positive_tb(age.today())]
 
 
 def test_no_tb_test_where_the_facility_needs_none(db: None) -> None:

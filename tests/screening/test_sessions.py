@@ -522,3 +522,20 @@ def test_completions_from_a_statewide_session_count_everywhere(
         completion = TrainingCompletion.objects.get(person=grant.person)
         assert (completion.course.code, completion.facility) == (VOLUNTEER_ORIENTATION, None)
         assert completion.completed_on <= age.today()
+
+
+def test_nobody_leaves_a_session_once_it_has_started(
+    client: Client, facility: Facility, iac: User
+) -> None:
+    grant = active_grant(facility, by=iac)
+    session = session_at(facility, by=iac)
+    enrollment = activation.enrol(session=session, person=grant.person, by=iac)
+    let_session_start(session)
+
+    with pytest.raises(ScreeningError, match="already started"):
+        activation.cancel_enrolment(enrollment=enrollment, by=iac)
+
+    client.force_login(grant.person.user)
+    response = client.post(reverse("screening_portal:cancel", args=[session.pk]), follow=True)
+    assert "This session has already started." in response.content.decode()
+    assert session.enrollments.filter(pk=enrollment.pk).exists()
