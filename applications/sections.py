@@ -218,3 +218,19 @@ def entry_rows(application: Application, slug: str) -> tuple[list[str], list[lis
 
 
 FORMSET_RELATED = {CRIMINAL_HISTORY: "criminal_history_entries", RELATIONSHIPS: "relationships"}
+
+
+def answer_blocks(application: Application) -> list[dict[str, Any]]:
+    """Every section's labelled answers and entries, for the `_answers.html` partial."""
+    blocks = []
+    for sect in sections_for(application.kind):
+        labels, rows = entry_rows(application, sect.slug)
+        blocks.append(
+            {
+                "section": sect,
+                "rows": display_rows(application, sect.slug),
+                "entry_labels": labels,
+                "entry_rows": rows,
+            }
+        )
+    return blocks

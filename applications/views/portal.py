@@ -87,20 +87,9 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 def _review_context(application: Application) -> dict[str, object]:
-    sections = []
-    for section in S.sections_for(application.kind):
-        labels, rows = S.entry_rows(application, section.slug)
-        sections.append(
-            {
-                "section": section,
-                "rows": S.display_rows(application, section.slug),
-                "entry_labels": labels,
-                "entry_rows": rows,
-            }
-        )
     return {
         "application": application,
-        "sections": sections,
+        "sections": S.answer_blocks(application),
         "documents": application.documents.all(),
         "problems": completeness(application),
         "contact_eligible_on": contact_eligibility_notice(application, age.today()),

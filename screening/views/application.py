@@ -35,21 +35,6 @@ class ConflictPanel:
     form: Any
 
 
-def answer_blocks(application: Application) -> list[dict[str, Any]]:
-    blocks = []
-    for section in S.sections_for(application.kind):
-        labels, rows = S.entry_rows(application, section.slug)
-        blocks.append(
-            {
-                "section": section,
-                "rows": S.display_rows(application, section.slug),
-                "entry_labels": labels,
-                "entry_rows": rows,
-            }
-        )
-    return blocks
-
-
 def detail_context(
     request: HttpRequest, application: Application, bound: dict[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -108,7 +93,7 @@ def detail_context(
     return {
         "application": application,
         "person": application.person,
-        "sections": answer_blocks(application),
+        "sections": S.answer_blocks(application),
         "documents": application.documents.all(),
         "events": application.events.select_related("actor"),
         "steps": step_panels,
