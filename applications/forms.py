@@ -158,6 +158,33 @@ class IdentityForm(SectionForm):
     # Identifiers are never put back into a page; they are kept on the person, encrypted.
     SECRET_FIELDS = ("ssn", "dl_number")
 
+    def __init__(
+        self,
+        *args: Any,
+        on_file: dict[str, str] | None = None,
+        held: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`on_file` and `held`: the last four characters of each identifier on the person,
+        and of one typed on an earlier visit that had other errors (kept, not yet saved)."""
+        super().__init__(*args, **kwargs)
+        fields: dict[str, forms.Field] = {}
+        for name, field in self.fields.items():
+            fields[name] = field
+            if name not in self.SECRET_FIELDS:
+                continue
+            ending_on_file = (on_file or {}).get(name, "")
+            ending_held = (held or {}).get(name, "")
+            if not (ending_on_file or ending_held):
+                continue
+            field.help_text = f"{field.help_text} {_identifier_status(ending_on_file, ending_held)}"
+            fields[f"{name}_remove"] = forms.BooleanField(
+                label=_("Remove this number"),
+                required=False,
+                help_text=_("Tick to keep no number of this kind for you."),
+            )
+        self.fields = fields
+
     def clean_date_of_birth(self) -> date:
         born: date = self.cleaned_data["date_of_birth"]
         problem = age.date_of_birth_problem(born, age.today())
@@ -179,7 +206,28 @@ class IdentityForm(SectionForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         require_when(self, bool(data.get("dl_number")), "dl_state")
+        for name in self.SECRET_FIELDS:
+            if data.get(name) and data.get(f"{name}_remove"):
+                self.add_error(
+                    f"{name}_remove",
+                    _("Either type a new number or tick “Remove this number”, not both."),
+                )
         return data
+
+
+def _identifier_status(ending_on_file: str, ending_held: str) -> str:
+    if ending_held:
+        return str(
+            _(
+                "Typed on your last visit, ending %(ending)s: it is saved once this section "
+                "has no errors. Type a new number to replace it."
+            )
+            % {"ending": ending_held}
+        )
+    return str(
+        _("On file, ending %(ending)s. Type a new number to replace it.")
+        % {"ending": ending_on_file}
+    )
 
 
 class PlacementForm(SectionForm):

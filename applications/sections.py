@@ -12,6 +12,7 @@ from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from phonenumber_field.formfields import PhoneNumberField
 from phonenumber_field.phonenumber import PhoneNumber
 from phonenumbers import NumberParseException
@@ -96,14 +97,72 @@ def neighbours(kind: str, slug: str) -> tuple[str | None, str | None]:
 
 
 # Repeatable entries: plain formsets over the entry forms (the rows are replaced as a whole
-# when a step is saved, so no row ids travel through the page).
-CriminalHistoryFormSet = forms.formset_factory(
-    app_forms.CriminalHistoryEntryForm, extra=1, max_num=20, validate_max=True, can_delete=True
+# when a step is saved, so no row ids travel through the page). Each is capped at what a
+# real applicant lists: Django's default hard limit (max_num + 1000) lets one tampered post
+# build a thousand forms, a 7 MB page and a draft nobody can save again.
+MAX_CRIMINAL_HISTORY_ENTRIES = 20
+MAX_RELATIONSHIPS = 20
+
+
+class EntryFormSet(forms.BaseFormSet[Any]):
+    """A capped list of entries, with a "Remove this entry" box on each saved one."""
+
+    default_error_messages = {
+        "too_many_forms": ngettext_lazy(
+            "List at most %(num)d entry here. If you have more, tell the coordinator.",
+            "List at most %(num)d entries here. If you have more, tell the coordinator.",
+            "num",
+        ),
+        "missing_management_form": _(
+            "This list of entries could not be read. Reload the page and try again."
+        ),
+    }
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if forms.formsets.DELETION_FIELD_NAME in form.fields:
+            form.fields[forms.formsets.DELETION_FIELD_NAME].label = _("Remove this entry")
+
+    @property
+    def management_form_for_page(self) -> forms.Form:
+        """The counts the page posts back: the forms it shows, never more than the cap
+        (a tampered count is not echoed back into the page)."""
+        total = self.total_form_count()
+        return forms.formsets.ManagementForm(
+            auto_id=self.auto_id,
+            prefix=self.prefix,
+            initial={
+                forms.formsets.TOTAL_FORM_COUNT: total,
+                forms.formsets.INITIAL_FORM_COUNT: min(self.initial_form_count(), total),
+                forms.formsets.MIN_NUM_FORM_COUNT: self.min_num,
+                forms.formsets.MAX_NUM_FORM_COUNT: self.max_num,
+            },
+            renderer=self.renderer,
+        )
+
+    @property
+    def can_add(self) -> bool:
+        return self.initial_form_count() < self.max_num
+
+
+def _entry_formset(form: type[forms.Form], cap: int) -> type[EntryFormSet]:
+    return forms.formset_factory(
+        form,
+        formset=EntryFormSet,
+        extra=1,
+        max_num=cap,
+        absolute_max=cap,
+        validate_max=True,
+        can_delete=True,
+        can_delete_extra=False,
+    )
+
+
+CriminalHistoryFormSet = _entry_formset(
+    app_forms.CriminalHistoryEntryForm, MAX_CRIMINAL_HISTORY_ENTRIES
 )
-RelationshipFormSet = forms.formset_factory(
-    app_forms.RelationshipEntryForm, extra=1, max_num=20, validate_max=True, can_delete=True
-)
-FORMSETS: dict[str, type[forms.BaseFormSet[Any]]] = {
+RelationshipFormSet = _entry_formset(app_forms.RelationshipEntryForm, MAX_RELATIONSHIPS)
+FORMSETS: dict[str, type[EntryFormSet]] = {
     CRIMINAL_HISTORY: CriminalHistoryFormSet,
     RELATIONSHIPS: RelationshipFormSet,
 }
@@ -111,6 +170,52 @@ ENTRY_FIELDS = {
     CRIMINAL_HISTORY: ["date", "place", "offence", "disposition", "explanation"],
     RELATIONSHIPS: ["name", "doc_number", "relationship", "facility"],
 }
+
+
+# What may be kept of a post that did not validate: the section's own fields and at most
+# the cap of entries, one value each and of bounded length, so a tampered post can neither
+# bloat the draft nor make the section's page too big to post back.
+PENDING_VALUE_CHARS = 2 * app_forms.LONG_TEXT
+# Section 1's "remove the number on file" boxes (added to the form only when one is).
+IDENTIFIER_REMOVE_FIELDS = ("ssn_remove", "dl_number_remove")
+
+
+def _count(values: list[str] | None) -> int:
+    try:
+        return max(int((values or ["0"])[0]), 0)
+    except ValueError:
+        return 0
+
+
+def keepable(kind: str, slug: str, raw: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The part of a posted (or stored) section worth keeping as half-typed answers."""
+    sect = section(kind, slug)
+    form_class = sect.form_class(kind) if sect else None
+    names = set(form_class.base_fields) if form_class else set()
+    if slug == IDENTITY:
+        names |= set(IDENTIFIER_REMOVE_FIELDS)
+    kept = {
+        name: [v[:PENDING_VALUE_CHARS] for v in raw[name][:1]] for name in names if name in raw
+    }
+    formset = FORMSETS.get(slug)
+    if formset is None:
+        return kept
+    cap = formset.absolute_max
+    total = min(_count(raw.get("entries-TOTAL_FORMS")), cap)
+    initial = min(_count(raw.get("entries-INITIAL_FORMS")), total)
+    kept |= {
+        "entries-TOTAL_FORMS": [str(total)],
+        "entries-INITIAL_FORMS": [str(initial)],
+        "entries-MIN_NUM_FORMS": ["0"],
+        "entries-MAX_NUM_FORMS": [str(formset.max_num)],
+    }
+    fields = [*ENTRY_FIELDS[slug], forms.formsets.DELETION_FIELD_NAME]
+    for index in range(total):
+        for name in fields:
+            key = f"entries-{index}-{name}"
+            if key in raw:
+                kept[key] = [v[:PENDING_VALUE_CHARS] for v in raw[key][:1]]
+    return kept
 
 
 # Answers are stored as JSON; forms are bound to them again to re-check at submission.
@@ -140,8 +245,9 @@ def to_form_data(form_class: type[forms.Form], values: dict[str, Any]) -> dict[s
     return data
 
 
+IDENTIFIER_FIELDS = app_forms.IdentityForm.SECRET_FIELDS
 IDENTITY_PERSON_FIELDS = [
-    name for name in app_forms.IdentityForm.base_fields if name not in ("ssn", "dl_number")
+    name for name in app_forms.IdentityForm.base_fields if name not in IDENTIFIER_FIELDS
 ]
 
 

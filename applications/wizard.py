@@ -8,10 +8,11 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
+from applications import crypto
 from applications import sections as S
-from applications.forms import AcknowledgementsForm, SectionForm
+from applications.forms import AcknowledgementsForm, IdentityForm, SectionForm
 from applications.models import Application, Person
-from applications.services import pending_data
+from applications.services import held_identifiers, pending_data
 
 
 @dataclass
@@ -44,6 +45,18 @@ class StepForms:
             )
             return False
         return True
+
+    def typed_identifiers(self) -> dict[str, str]:
+        """Section 1's identifiers that are valid as typed, to hold while other answers
+        still have errors (call after `is_valid()`)."""
+        if not isinstance(self.form, IdentityForm):
+            return {}
+        cleaned = getattr(self.form, "cleaned_data", {})
+        return {
+            name: str(cleaned[name])
+            for name in IdentityForm.SECRET_FIELDS
+            if cleaned.get(name) and name not in self.form.errors
+        }
 
     def error_links(self) -> list[tuple[str, str]]:
         """(anchor, message) for the error summary at the top of the page."""
@@ -81,6 +94,7 @@ def build_step(
     entries: list[dict[str, Any]] | None = None,
     person: Person | None = None,
     prefix: str | None = None,
+    identifiers: dict[str, dict[str, str]] | None = None,
 ) -> StepForms:
     """A section's form (and entries formset) for an application of `kind`."""
     section = S.section(kind, slug)
@@ -90,6 +104,8 @@ def build_step(
     kwargs: dict[str, Any] = {"kind": kind, "prefix": prefix}
     if form_class is AcknowledgementsForm:
         kwargs["person"] = person
+    if form_class is IdentityForm and identifiers:
+        kwargs |= identifiers  # on_file / held: endings shown, never the numbers
     form = form_class(data=data, initial=initial or {}, **kwargs)
     formset = None
     if slug in S.FORMSETS:
@@ -106,17 +122,43 @@ def bind(application: Application, slug: str, data: QueryDict | None = None) -> 
     if raw:
         data = _querydict(raw)
     values = S.section_values(application, slug)
+    identifiers = None
     if slug == S.IDENTITY:
         # Section 1 is edited on the person; show what was last saved there, not the
         # snapshot frozen at submission (that is replaced when a request is answered).
         values = {**S.identity_values(application.person), "ssn": "", "dl_number": ""}
+        held = held_identifiers(application)
+        data = _with_held(data, held)
+        person = application.person
+        identifiers = {
+            "on_file": {"ssn": person.ssn_last4, "dl_number": person.dl_last4},
+            "held": {name: crypto.normalize_identifier(v)[-4:] for name, v in held.items()},
+        }
     entries = None
     if slug in S.FORMSETS:
         manager = getattr(application, S.FORMSET_RELATED[slug])
         entries = list(manager.values(*S.ENTRY_FIELDS[slug]))
     step = build_step(
-        application.kind, slug, data, initial=values, entries=entries, person=application.person
+        application.kind,
+        slug,
+        data,
+        initial=values,
+        entries=entries,
+        person=application.person,
+        identifiers=identifiers,
     )
     if kept:
         step.is_valid()  # the half-typed answers come back with every error they had
     return step
+
+
+def _with_held(data: QueryDict | None, held: dict[str, str]) -> QueryDict | None:
+    """An identifier box left empty means "the one typed before", unless "remove" is ticked
+    (the page never shows the number, so it cannot be posted back)."""
+    if data is None or not held:
+        return data
+    data = data.copy()
+    for name, value in held.items():
+        if not data.get(name) and not data.get(f"{name}_remove"):
+            data[name] = value
+    return data

@@ -11,9 +11,11 @@ from applications.services.checks import (
     section_problems,
 )
 from applications.services.drafts import (
+    HELD_IDENTIFIERS,
     PENDING,
     add_document,
     editable_sections,
+    held_identifiers,
     pending_data,
     remove_document,
     save_pending,
@@ -55,6 +57,7 @@ __all__ = [
     "LINKS_PER_ADDRESS",
     "LINKS_PER_IP",
     "LINK_WINDOW_SECONDS",
+    "HELD_IDENTIFIERS",
     "PENDING",
     "AlreadyLive",
     "ApplicationError",
@@ -72,6 +75,7 @@ __all__ = [
     "contact_eligibility_notice",
     "editable_sections",
     "flag_possible_duplicates",
+    "held_identifiers",
     "mail_applicant",
     "next_reference",
     "pending_data",

@@ -2,11 +2,13 @@
 
 from typing import Any
 
+from cryptography.fernet import InvalidToken
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from applications import crypto
 from applications import sections as S
 from applications.models import (
     Application,
@@ -24,6 +26,8 @@ from applications.services.status import append_event
 from facilities.models import Facility
 
 PENDING = "_pending"
+# Inside PENDING: identifiers typed into section 1 while it had errors (Fernet tokens).
+HELD_IDENTIFIERS = "_identifiers"
 
 
 # Drafts ---------------------------------------------------------------------------------
@@ -89,7 +93,10 @@ def save_section(
         application.program_area = cleaned["program_area"]
     if entries is not None:
         _replace_entries(application, slug, entries)
-    application.answers.get(PENDING, {}).pop(slug, None)
+    pending = application.answers.get(PENDING, {})
+    pending.pop(slug, None)
+    if slug == S.IDENTITY:
+        pending.pop(HELD_IDENTIFIERS, None)  # now saved on the person, or removed
     application.last_section = slug
     application.save()
     return application
@@ -111,25 +118,55 @@ def _replace_entries(application: Application, slug: str, entries: list[dict[str
 
 
 @transaction.atomic
-def save_pending(*, application: Application, slug: str, raw: dict[str, list[str]]) -> None:
-    """Keep answers that did not validate yet, exactly as typed, so nothing is lost."""
+def save_pending(
+    *,
+    application: Application,
+    slug: str,
+    raw: dict[str, list[str]],
+    identifiers: dict[str, str] | None = None,
+) -> None:
+    """Keep answers that did not validate yet, as typed (within the section's fields and
+    caps), so nothing is lost; identifiers typed in section 1 are kept encrypted, apart."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     _check_editable(application, slug)
-    # Identifiers are never stored as typed: they are encrypted only once valid.
-    secret = {"ssn", "dl_number"} if slug == S.IDENTITY else set()
-    secret |= {"csrfmiddlewaretoken", "action"}
+    kept = S.keepable(application.kind, slug, raw)
+    for name in S.IDENTIFIER_FIELDS:
+        kept.pop(name, None)  # never stored as typed
+    pending = application.answers.setdefault(PENDING, {})
     # PostgreSQL cannot store U+0000 (no browser sends it): it is dropped, never a 500.
-    application.answers.setdefault(PENDING, {})[slug] = {
-        key: [value.replace("\x00", "") for value in values]
-        for key, values in raw.items()
-        if key not in secret and "\x00" not in key
+    pending[slug] = {
+        key: [value.replace("\x00", "") for value in values] for key, values in kept.items()
     }
+    if slug == S.IDENTITY:
+        held = pending.setdefault(HELD_IDENTIFIERS, {})
+        typed = identifiers or {}
+        for name in S.IDENTIFIER_FIELDS:
+            if kept.get(f"{name}_remove"):
+                held.pop(name, None)
+            elif typed.get(name):
+                held[name] = crypto.encrypt(typed[name])
+        if not held:
+            pending.pop(HELD_IDENTIFIERS)
     application.last_section = slug
     application.save(update_fields=["answers", "last_section", "updated_at"])
 
 
 def pending_data(application: Application, slug: str) -> dict[str, list[str]] | None:
-    return application.answers.get(PENDING, {}).get(slug)
+    raw = application.answers.get(PENDING, {}).get(slug)
+    # Answers kept before the caps existed are trimmed to them on the way out too.
+    return S.keepable(application.kind, slug, raw) if raw else None
+
+
+def held_identifiers(application: Application) -> dict[str, str]:
+    """Section 1's identifiers typed on a visit that had other errors, decrypted."""
+    held = application.answers.get(PENDING, {}).get(HELD_IDENTIFIERS, {})
+    found = {}
+    for name, token in held.items():
+        try:
+            found[name] = crypto.decrypt(token)
+        except InvalidToken:
+            continue  # its key was retired: the applicant types the number again
+    return found
 
 
 @transaction.atomic

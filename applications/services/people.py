@@ -41,9 +41,15 @@ def person_for_login(*, user: User) -> Person:
 
 @transaction.atomic
 def save_identity(*, person: Person, cleaned: dict[str, Any], by: Any) -> Person:
-    """Write section 1 to the person; identifiers are encrypted, and kept when left empty."""
+    """Write section 1 to the person; identifiers are encrypted, kept when left empty, and
+    cleared when their "remove" box is ticked."""
     for name in S.IDENTITY_PERSON_FIELDS:
         setattr(person, name, cleaned.get(name, getattr(person, name)))
+    # A number typed replaces the one on file; "remove" (with none typed) clears it.
+    if cleaned.get("ssn_remove") and not cleaned.get("ssn"):
+        person.ssn_encrypted = person.ssn_last4 = person.ssn_hash = ""
+    if cleaned.get("dl_number_remove") and not cleaned.get("dl_number"):
+        person.dl_number_encrypted = person.dl_last4 = person.dl_hash = ""
     if cleaned.get("ssn"):
         ssn = crypto.normalize_identifier(cleaned["ssn"])
         person.ssn_encrypted = crypto.encrypt(ssn)

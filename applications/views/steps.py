@@ -82,7 +82,12 @@ def section(request: HttpRequest, public_id: str, slug: str) -> HttpResponse:
                 by=request.user,
             )
             return _after_save(application, slug, action)
-        save_pending(application=application, slug=slug, raw=dict(request.POST.lists()))
+        save_pending(
+            application=application,
+            slug=slug,
+            raw=dict(request.POST.lists()),
+            identifiers=step.typed_identifiers(),
+        )
         if action in ("back", "exit"):
             messages.warning(request, _("Your answers were kept; some still need correcting."))
             return _after_save(application, slug, action)
