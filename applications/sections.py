@@ -194,9 +194,7 @@ def keepable(kind: str, slug: str, raw: dict[str, list[str]]) -> dict[str, list[
     names = set(form_class.base_fields) if form_class else set()
     if slug == IDENTITY:
         names |= set(IDENTIFIER_REMOVE_FIELDS)
-    kept = {
-        name: [v[:PENDING_VALUE_CHARS] for v in raw[name][:1]] for name in names if name in raw
-    }
+    kept = {name: [v[:PENDING_VALUE_CHARS] for v in raw[name][:1]] for name in names if name in raw}
     formset = FORMSETS.get(slug)
     if formset is None:
         return kept

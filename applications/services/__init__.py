@@ -54,10 +54,10 @@ from applications.services.workflow import (
 )
 
 __all__ = [
+    "HELD_IDENTIFIERS",
     "LINKS_PER_ADDRESS",
     "LINKS_PER_IP",
     "LINK_WINDOW_SECONDS",
-    "HELD_IDENTIFIERS",
     "PENDING",
     "AlreadyLive",
     "ApplicationError",
