@@ -168,22 +168,33 @@ class IdentityForm(SectionForm):
         """`on_file` and `held`: the last four characters of each identifier on the person,
         and of one typed on an earlier visit that had other errors (kept, not yet saved)."""
         super().__init__(*args, **kwargs)
+        self.on_file = on_file or {}
+        self._base_help = {name: self.fields[name].help_text for name in self.SECRET_FIELDS}
+        self.describe_identifiers(held or {})
+
+    def describe_identifiers(self, held: dict[str, str]) -> None:
+        """Say, by their ending only, which numbers are on file or held, and offer to
+        remove them (the boxes themselves never show a number)."""
         fields: dict[str, forms.Field] = {}
         for name, field in self.fields.items():
+            if name.endswith("_remove"):
+                continue
             fields[name] = field
             if name not in self.SECRET_FIELDS:
                 continue
-            ending_on_file = (on_file or {}).get(name, "")
-            ending_held = (held or {}).get(name, "")
+            ending_on_file, ending_held = self.on_file.get(name, ""), held.get(name, "")
+            field.help_text = self._base_help[name]
             if not (ending_on_file or ending_held):
                 continue
-            field.help_text = f"{field.help_text} {_identifier_status(ending_on_file, ending_held)}"
-            fields[f"{name}_remove"] = forms.BooleanField(
+            field.help_text += " " + _identifier_status(ending_on_file, ending_held)
+            fields[f"{name}_remove"] = self.fields.get(f"{name}_remove") or forms.BooleanField(
                 label=_("Remove this number"),
                 required=False,
                 help_text=_("Tick to keep no number of this kind for you."),
             )
         self.fields = fields
+        # Bound fields copy the help text they were made with (Django caches them).
+        self._bound_fields_cache.clear()  # type: ignore[attr-defined]
 
     def clean_date_of_birth(self) -> date:
         born: date = self.cleaned_data["date_of_birth"]

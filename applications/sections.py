@@ -137,7 +137,7 @@ class EntryFormSet(forms.BaseFormSet[Any]):
                 forms.formsets.MIN_NUM_FORM_COUNT: self.min_num,
                 forms.formsets.MAX_NUM_FORM_COUNT: self.max_num,
             },
-            renderer=self.renderer,
+            renderer=self.renderer,  # type: ignore[attr-defined]
         )
 
     @property
@@ -145,8 +145,8 @@ class EntryFormSet(forms.BaseFormSet[Any]):
         return self.initial_form_count() < self.max_num
 
 
-def _entry_formset(form: type[forms.Form], cap: int) -> type[EntryFormSet]:
-    return forms.formset_factory(
+def _entry_formset(form: type[forms.BaseForm], cap: int) -> type[EntryFormSet]:
+    return forms.formset_factory(  # type: ignore[return-value]
         form,
         formset=EntryFormSet,
         extra=1,

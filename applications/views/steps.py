@@ -9,7 +9,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from applications import age
 from applications import sections as S
 from applications.access import applicant_required
-from applications.forms import DocumentUploadForm
+from applications.crypto import normalize_identifier
+from applications.forms import DocumentUploadForm, IdentityForm
 from applications.models import Application, Status
 from applications.services import (
     ApplicationError,
@@ -82,16 +83,25 @@ def section(request: HttpRequest, public_id: str, slug: str) -> HttpResponse:
                 by=request.user,
             )
             return _after_save(application, slug, action)
-        save_pending(
-            application=application,
-            slug=slug,
-            raw=dict(request.POST.lists()),
-            identifiers=step.typed_identifiers(),
-        )
+        step = _keep_pending(request, application, step)
         if action in ("back", "exit"):
             messages.warning(request, _("Your answers were kept; some still need correcting."))
             return _after_save(application, slug, action)
     return _render_step(request, application, step)
+
+
+def _keep_pending(request: HttpRequest, application: Application, step: StepForms) -> StepForms:
+    """Keep what did not validate; section 1 then says which identifiers are now held."""
+    save_pending(
+        application=application,
+        slug=step.section.slug,
+        raw=dict(request.POST.lists()),
+        identifiers=step.typed_identifiers(),
+    )
+    if isinstance(step.form, IdentityForm):
+        typed = step.typed_identifiers()
+        step.form.describe_identifiers({k: normalize_identifier(v)[-4:] for k, v in typed.items()})
+    return step
 
 
 def documents(request: HttpRequest, application: Application) -> HttpResponse:
