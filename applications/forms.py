@@ -4,7 +4,7 @@ The same forms drive the applicant's wizard, the re-check at submission, the sta
 the PDF (labels and choices come from here), so a question is written once.
 """
 
-import re
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -503,19 +503,29 @@ class AcknowledgementsForm(SectionForm):
         named = bool(person and person.first_name and person.last_name)
         if named and person and _normalized(typed) not in _signature_forms(person):
             raise forms.ValidationError(
-                _("Type your name as in section 1: %(name)s.") % {"name": person.full_name}
+                _(
+                    "Type your full legal name as in section 1: %(name)s — the middle name "
+                    "or initial and suffix may be left out."
+                )
+                % {"name": person.full_name}
             )
         return typed
 
 
 def _normalized(name: str) -> str:
-    return re.sub(r"[^a-z]", "", name.lower())
+    """Letters only, accents and case folded: "José  L. O'Neil, Jr." → "joseloneiljr"."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in decomposed if c.isalpha())
 
 
 def _signature_forms(person: Person) -> set[str]:
-    """The legal name, with or without the middle name and the suffix."""
-    middles = ["", person.middle_name]
-    suffixes = ["", person.suffix]
+    """The legal name; the middle name may be given whole, as initials, or left out, and
+    the suffix given or left out (punctuation and spacing never matter)."""
+    middle_words = person.middle_name.split()
+    middles = {"", person.middle_name, " ".join(word[:1] for word in middle_words)}
+    if middle_words:
+        middles.add(middle_words[0][:1])  # "Jordan L. Newcomer" for "Lee Ann"
+    suffixes = {"", person.suffix}
     return {
         _normalized(" ".join([person.first_name, middle, person.last_name, suffix]))
         for middle in middles

@@ -220,7 +220,12 @@ def test_a_signature_that_is_not_the_name_in_section_one(
     response = client.post(section_url(draft, S.ACKNOWLEDGEMENTS), {**data, "action": "continue"})
 
     assert_refused(
-        response, "Type your name as in section 1: Jordan Rivera.", 'value="Someone Else"'
+        response,
+        (
+            "Type your full legal name as in section 1: Jordan Rivera — the middle name or "
+            "initial and suffix may be left out."
+        ),
+        'value="Someone Else"',
     )
 
 

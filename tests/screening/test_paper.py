@@ -255,7 +255,10 @@ def test_a_wrong_signature_comes_back(client: Client, facility: Facility, iac: U
     )
 
     assert response.status_code == 200
-    assert "Type your name as in section 1: Casey Okafor." in page(response)
+    assert (
+        "Type your full legal name as in section 1: Casey Okafor — the middle name or "
+        "initial and suffix may be left out." in page(response)
+    )
     assert not Application.objects.exists()
 
 
