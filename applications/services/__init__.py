@@ -4,6 +4,8 @@ A package of modules with one public surface: import from `applications.services
 """
 
 from applications.services.checks import (
+    AgeNotice,
+    age_notice,
     completeness,
     compute_flags,
     contact_eligibility_notice,
@@ -59,6 +61,7 @@ __all__ = [
     "LINKS_PER_IP",
     "LINK_WINDOW_SECONDS",
     "PENDING",
+    "AgeNotice",
     "AlreadyLive",
     "ApplicationError",
     "IllegalMove",
@@ -68,6 +71,7 @@ __all__ = [
     "TooYoung",
     "actor_label",
     "add_document",
+    "age_notice",
     "answer_information_request",
     "append_event",
     "completeness",

@@ -1,5 +1,6 @@
 """Completeness, flags and reference numbers: what submission and answers need."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext as _
@@ -105,6 +106,28 @@ def contact_eligibility_notice(application: Application, on: date) -> date | Non
     if age.age_on(born, on) >= age.CONTACT_AGE:
         return None
     return age.date_reaching(born, age.CONTACT_AGE)
+
+
+@dataclass(frozen=True)
+class AgeNotice:
+    """What the applicant is told about age (DESIGN rule 1), as one message: under 18, the
+    date from which they may submit (and contact's date, if asked); else, contact's date."""
+
+    may_submit_from: date | None
+    contact_from: date | None
+
+
+def age_notice(application: Application, on: date) -> AgeNotice | None:
+    born = application.person.date_of_birth
+    if born is None:
+        return None
+    contact_from = contact_eligibility_notice(application, on)
+    may_submit_from = None
+    if age.age_on(born, on) < age.VOLUNTEER_AGE:
+        may_submit_from = age.date_reaching(born, age.VOLUNTEER_AGE)
+    if may_submit_from is None and contact_from is None:
+        return None
+    return AgeNotice(may_submit_from=may_submit_from, contact_from=contact_from)
 
 
 def compute_flags(application: Application, on: date) -> None:

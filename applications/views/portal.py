@@ -15,6 +15,8 @@ from applications.services import (
     AlreadyLive,
     ApplicationError,
     Incomplete,
+    TooYoung,
+    age_notice,
     answer_information_request,
     completeness,
     contact_eligibility_notice,
@@ -81,18 +83,20 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "information_request": application.open_information_request,
         "documents": application.documents.all(),
         "contact_eligible_on": contact_eligibility_notice(application, age.today()),
+        "age_notice": age_notice(application, age.today()),
         "today": age.today(),
     }
     return render(request, "applications/detail.html", context)
 
 
-def _review_context(application: Application) -> dict[str, object]:
+def _review_context(application: Application, *, refused: bool = False) -> dict[str, object]:
     return {
         "application": application,
         "sections": S.answer_blocks(application),
         "documents": application.documents.all(),
         "problems": completeness(application),
-        "contact_eligible_on": contact_eligibility_notice(application, age.today()),
+        "age_notice": age_notice(application, age.today()),
+        "submit_refused": refused,
     }
 
 
@@ -102,9 +106,12 @@ def review(request: HttpRequest, public_id: str) -> HttpResponse:
     application = applicant_application(request, public_id)
     if application.status != "draft":
         return redirect("applications:detail", application.public_id)
+    refused = False
     if request.method == "POST":
         try:
             submitted = submit_application(application=application, by=request.user)
+        except TooYoung:
+            refused = True  # the page's one age notice gives the date; the draft is kept
         except Incomplete:
             messages.error(request, _("Some answers are missing or need correcting: see below."))
         except ApplicationError as exc:
@@ -116,7 +123,8 @@ def review(request: HttpRequest, public_id: str) -> HttpResponse:
                 % {"reference": submitted.reference},
             )
             return redirect("applications:detail", submitted.public_id)
-    return render(request, "applications/review.html", _review_context(application))
+    context = _review_context(application, refused=refused)
+    return render(request, "applications/review.html", context)
 
 
 @applicant_required

@@ -15,7 +15,7 @@ from applications.models import Application, Status
 from applications.services import (
     ApplicationError,
     add_document,
-    contact_eligibility_notice,
+    age_notice,
     editable_sections,
     remove_document,
     save_pending,
@@ -56,7 +56,7 @@ def _render_step(request: HttpRequest, application: Application, step: StepForms
         "sections": S.sections_for(application.kind),
         "editable": editable_sections(application),
         "previous": previous,
-        "contact_eligible_on": contact_eligibility_notice(application, age.today()),
+        "age_notice": age_notice(application, age.today()),
         "today": age.today(),
     }
     return render(request, "applications/section.html", context)

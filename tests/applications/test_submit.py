@@ -162,9 +162,11 @@ def test_under_18_on_the_submission_date_is_refused_with_the_date_and_the_draft_
 
     assert response.status_code == 200
     message = (
-        f"You must be 18 to apply. You may submit this application from {long_date(eligible)}."
+        f"You must be 18 to submit an application. You may submit this one from "
+        f"{long_date(eligible)}; your draft is kept until then."
     )
-    assert message in messages_of(response)
+    assert message in page(response)
+    assert messages_of(response) == []  # one message, on the page, not a second banner
     application.refresh_from_db()
     assert application.status == Status.DRAFT
     assert application.reference is None
