@@ -11,6 +11,7 @@ from applications.services.checks import (
     contact_eligibility_notice,
     next_reference,
     section_problems,
+    section_states,
 )
 from applications.services.drafts import (
     HELD_IDENTIFIERS,
@@ -91,6 +92,7 @@ __all__ = [
     "save_pending",
     "save_section",
     "section_problems",
+    "section_states",
     "sign_in_with_token",
     "start_application",
     "submit_application",

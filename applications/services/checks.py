@@ -98,6 +98,38 @@ def completeness(application: Application, slugs: list[str] | None = None) -> di
     return result
 
 
+COMPLETE = "complete"
+NEEDS_ATTENTION = "needs_attention"
+NOT_STARTED = "not_started"
+OPTIONAL = "optional"  # supporting documents when none is required and none was uploaded
+
+
+def _started(application: Application, slug: str) -> bool:
+    if pending_data(application, slug):
+        return True
+    if slug == S.IDENTITY:
+        return bool(application.person.first_name or application.person.last_name)
+    if slug == S.DOCUMENTS:
+        return application.documents.exists()
+    return slug in application.answers
+
+
+def section_states(application: Application) -> dict[str, str]:
+    """Per section slug: complete, needs attention (started, with problems), not started
+    (or optional), for the side navigation."""
+    states = {}
+    for slug in S.SLUGS:
+        problems = section_problems(application, slug)
+        started = _started(application, slug)
+        if started:
+            states[slug] = NEEDS_ATTENTION if problems else COMPLETE
+        elif slug == S.DOCUMENTS and not problems:
+            states[slug] = OPTIONAL
+        else:
+            states[slug] = NOT_STARTED
+    return states
+
+
 def contact_eligibility_notice(application: Application, on: date) -> date | None:
     """The date contact eligibility begins, when contact is requested by someone under 19."""
     born = application.person.date_of_birth

@@ -20,6 +20,7 @@ from applications.services import (
     remove_document,
     save_pending,
     save_section,
+    section_states,
 )
 from applications.views.portal import applicant_application
 from applications.wizard import StepForms, bind
@@ -48,12 +49,18 @@ def _editable(request: HttpRequest, public_id: str, slug: str) -> Application:
     return application
 
 
+def _nav(application: Application) -> list[tuple[S.Section, str]]:
+    """Each section with its state (complete, needs attention, not started), for the nav."""
+    states = section_states(application)
+    return [(sect, states[sect.slug]) for sect in S.sections_for(application.kind)]
+
+
 def _render_step(request: HttpRequest, application: Application, step: StepForms) -> HttpResponse:
     previous, _following = S.neighbours(application.kind, step.section.slug)
     context = {
         "application": application,
         "step": step,
-        "sections": S.sections_for(application.kind),
+        "nav": _nav(application),
         "editable": editable_sections(application),
         "previous": previous,
         "age_notice": age_notice(application, age.today()),
@@ -98,6 +105,7 @@ def _keep_pending(request: HttpRequest, application: Application, step: StepForm
         raw=dict(request.POST.lists()),
         identifiers=step.typed_identifiers(),
     )
+    application.refresh_from_db(fields=["answers"])  # the nav then shows what was kept
     if isinstance(step.form, IdentityForm):
         typed = step.typed_identifiers()
         step.form.describe_identifiers({k: normalize_identifier(v)[-4:] for k, v in typed.items()})
@@ -124,7 +132,7 @@ def documents(request: HttpRequest, application: Application) -> HttpResponse:
         "application": application,
         "form": form,
         "documents": application.documents.all(),
-        "sections": S.sections_for(application.kind),
+        "nav": _nav(application),
         "editable": editable_sections(application),
         "section": S.section(application.kind, S.DOCUMENTS),
         "problems": [],
