@@ -16,8 +16,9 @@ from applications import age
 from applications.models import AccessLevel, Person
 from audit.services import record
 from facilities.models import Facility, ProgramSettings
-from screening.compliance import access_validity_end, activation_problems, add_months
-from screening.models import (
+from volunteers.compliance import access_validity_end, activation_problems, add_months
+from volunteers.errors import GateClosed, VolunteerError
+from volunteers.models import (
     AccessEvent,
     AccessStatus,
     BadgeCounter,
@@ -28,7 +29,6 @@ from screening.models import (
     TrainingCompletion,
     TrainingSession,
 )
-from screening.services import GateClosed, ScreeningError
 
 
 def _user(by: Any) -> User | None:
@@ -51,9 +51,9 @@ def record_completion(
 ) -> TrainingCompletion:
     """Record that `person` completed `course` (at `facility` for a per-facility course)."""
     if completed_on > age.today():
-        raise ScreeningError(_("A completion cannot be in the future."))
+        raise VolunteerError(_("A completion cannot be in the future."))
     if course.per_facility and facility is None:
-        raise ScreeningError(_("Say at which facility this was completed."))
+        raise VolunteerError(_("Say at which facility this was completed."))
     return TrainingCompletion.objects.create(
         person=person,
         course=course,
@@ -78,7 +78,7 @@ def schedule_session(
 ) -> TrainingSession:
     """A facility's session, or a statewide one when `facility` is None."""
     if ends_at <= starts_at:
-        raise ScreeningError(_("The session must end after it starts."))
+        raise VolunteerError(_("The session must end after it starts."))
     return TrainingSession.objects.create(
         course=course,
         facility=facility,
@@ -104,18 +104,18 @@ def enrol(*, session: TrainingSession, person: Person, by: Any) -> Enrollment:
     """Sign `person` up (themselves, or a coordinator for them); refused when full."""
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
     if session.starts_at <= timezone.now():
-        raise ScreeningError(_("This session has already started."))
+        raise VolunteerError(_("This session has already started."))
     if not may_attend(session, person):
-        raise ScreeningError(_("This session is not open to this person."))
+        raise VolunteerError(_("This session is not open to this person."))
     if session.enrollments.filter(person=person).exists():
-        raise ScreeningError(_("Already signed up for this session."))
+        raise VolunteerError(_("Already signed up for this session."))
     if session.enrollments.count() >= session.capacity:
-        raise ScreeningError(_("This session is full."))
+        raise VolunteerError(_("This session is full."))
     try:
         with transaction.atomic():
             return Enrollment.objects.create(session=session, person=person, enrolled_by=_user(by))
     except IntegrityError:
-        raise ScreeningError(_("Already signed up for this session.")) from None
+        raise VolunteerError(_("Already signed up for this session.")) from None
 
 
 @transaction.atomic
@@ -123,10 +123,10 @@ def cancel_enrolment(*, enrollment: Enrollment, by: Any) -> None:
     # Lock and re-read the session, as record_attendance does: never the caller's copy.
     session = TrainingSession.objects.select_for_update().get(pk=enrollment.session_id)
     if session.attendance_recorded_at is not None:
-        raise ScreeningError(_("Attendance was already recorded for this session."))
+        raise VolunteerError(_("Attendance was already recorded for this session."))
     if session.starts_at <= timezone.now():
         # Once it has begun, staff record who came; nobody leaves the list quietly.
-        raise ScreeningError(_("This session has already started."))
+        raise VolunteerError(_("This session has already started."))
     enrollment.delete()
 
 
@@ -139,9 +139,9 @@ def record_attendance(
         TrainingSession.objects.select_for_update().select_related("course").get(pk=session.pk)
     )
     if session.attendance_recorded_at is not None:
-        raise ScreeningError(_("Attendance was already recorded for this session."))
+        raise VolunteerError(_("Attendance was already recorded for this session."))
     if session.starts_at > timezone.now():
-        raise ScreeningError(_("Attendance is recorded after the session has started."))
+        raise VolunteerError(_("Attendance is recorded after the session has started."))
     completed_on = on or timezone.localdate(session.starts_at)
     completions = []
     for enrollment in session.enrollments.select_related("person"):
@@ -169,7 +169,7 @@ def record_tb_test(
 ) -> TBTest:
     """Valid for the program's TB validity (12 months by default) from the test date."""
     if tested_on > age.today():
-        raise ScreeningError(_("A test date cannot be in the future."))
+        raise VolunteerError(_("A test date cannot be in the future."))
     test = TBTest(
         person=person,
         tested_on=tested_on,
@@ -192,7 +192,7 @@ def move_access(
     """The only writer of a grant's status: lock, refuse illegal moves, append the event."""
     locked = FacilityAccess.objects.select_for_update().get(pk=grant.pk)
     if not locked.can_transition_to(to):
-        raise ScreeningError(
+        raise VolunteerError(
             _("Access that is “%(status)s” cannot become “%(to)s”.")
             % {"status": locked.get_status_display(), "to": AccessStatus(to).label}
         )
@@ -275,15 +275,15 @@ def upgrade_to_contact(*, grant: FacilityAccess, by: Any, on: date | None = None
         .get(pk=grant.pk)
     )
     if grant.status != AccessStatus.ACTIVE:
-        raise ScreeningError(_("Only active access can be upgraded."))
+        raise VolunteerError(_("Only active access can be upgraded."))
     if grant.level_approved != AccessLevel.CONTACT:
-        raise ScreeningError(_("This access was approved without offender contact."))
+        raise VolunteerError(_("This access was approved without offender contact."))
     if grant.level_effective == AccessLevel.CONTACT:
-        raise ScreeningError(_("This access already allows offender contact."))
+        raise VolunteerError(_("This access already allows offender contact."))
     born = grant.person.date_of_birth
     if born is None or age.age_on(born, on) < age.CONTACT_AGE:
         eligible = age.date_reaching(born, age.CONTACT_AGE) if born else None
-        raise ScreeningError(
+        raise VolunteerError(
             _("Not before the 19th birthday (%(date)s).")
             % {"date": eligible.strftime("%B %-d, %Y") if eligible else "?"}
         )
@@ -319,7 +319,7 @@ def _mail_volunteer(grant: FacilityAccess, template: str) -> None:
             "contact_eligible_on": (
                 grant.contact_eligible_on.isoformat() if grant.contact_eligible_on else ""
             ),
-            "url": reverse("screening_portal:access"),
+            "url": reverse("volunteers_portal:access"),
         },
         language=person.preferred_language,
     )

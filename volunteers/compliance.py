@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from applications import age
 from applications.models import Person
 from facilities.models import Facility, ProgramSettings
-from screening.models import (
+from volunteers.models import (
     AccessStatus,
     Course,
     FacilityAccess,
@@ -129,7 +129,7 @@ def items_for(grant: FacilityAccess, on: date, courses: list[Course] | None = No
 
 def activation_problems(grant: FacilityAccess, on: date | None = None) -> list[str]:
     """What stands between this grant and activation (DESIGN rule 3, second gate)."""
-    from screening.services import standing_ban
+    from volunteers.services import standing_ban
 
     on = on or age.today()
     problems = []

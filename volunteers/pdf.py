@@ -25,7 +25,7 @@ from applications import age
 from applications.models import AccessLevel, Kind, Person
 from applications.pdf import css_string, url_fetcher
 from facilities.models import Facility, FacilityKind
-from screening.models import Course, FacilityAccess
+from volunteers.models import Course, FacilityAccess
 
 # The annual in-service requirement when the course catalogue does not say (DESIGN rule 8).
 DEFAULT_IN_SERVICE_HOURS = Decimal(6)

@@ -1,9 +1,9 @@
 from django.urls import path
 
-from screening.views import portal
+from volunteers.views import portal
 
-# Mounted under /account/ (the applicant's pages that live in screening/).
-app_name = "screening_portal"
+# Mounted under /account/ (the volunteer's pages that live in volunteers/).
+app_name = "volunteers_portal"
 urlpatterns = [
     path("access/", portal.my_access, name="access"),
     path("sessions/", portal.my_sessions, name="sessions"),

@@ -1,25 +1,29 @@
 """The daily sweep (`manage.py run_daily`): date-driven work, idempotent.
 
 A day's run is recorded; a second run that day does nothing. Each reminder is recorded
-too, so it goes out once even if a run is repeated or a day is skipped. Later issues add
-jobs to DAILY_JOBS (inactivity).
+too, so it goes out once even if a run is repeated or a day is skipped. Each app
+contributes its jobs as a DAILY_JOBS list in its `jobs` module (volunteers.jobs holds the
+ones below, screening.jobs the overdue information requests); the sweep runs them in the
+order of INSTALLED_APPS, lower apps first. Later issues add jobs (inactivity).
 """
 
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from importlib import import_module
+from importlib.util import find_spec
 from typing import Any
 
+from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.tasks import send_templated_email
-from applications.models import InformationRequest, Status
 from facilities.models import Membership, ProgramSettings
-from screening.activation import move_access
-from screening.compliance import items_for
-from screening.models import AccessStatus, Course, FacilityAccess, Reminder, SweepRun
+from volunteers.activation import move_access
+from volunteers.compliance import items_for
+from volunteers.models import AccessStatus, Course, FacilityAccess, Reminder, SweepRun
 
 SWEEP = "daily sweep"
 
@@ -66,6 +70,9 @@ def _once(item_type: str, item_id: int, days_before: int, due_on: date, today: d
     return True
 
 
+once = _once  # the name other apps' jobs use
+
+
 def expire_access(today: date, digest: Digest) -> int:
     """Lapsed access becomes expired without manual work."""
     lapsed = FacilityAccess.objects.filter(status=AccessStatus.ACTIVE, expires_on__lt=today)
@@ -98,26 +105,6 @@ def contact_eligibility(today: date, digest: Digest) -> int:
                     "badge": grant.badge_number,
                     "date": grant.contact_eligible_on,
                 },
-            )
-            count += 1
-    return count
-
-
-def overdue_information_requests(today: date, digest: Digest) -> int:
-    """Information requests past their deadline are listed for the coordinators."""
-    overdue = InformationRequest.objects.filter(
-        answered_at__isnull=True, due_on__lt=today, application__status=Status.INFO_REQUESTED
-    ).select_related("application")
-    count = 0
-    for request in overdue:
-        if _once("info_request_overdue", request.pk, 0, request.due_on, today):
-            digest.to_facility(
-                request.application.facility_id,
-                _(
-                    "%(reference)s: the information requested was due %(date)s and has not "
-                    "been answered."
-                )
-                % {"reference": request.application.reference, "date": request.due_on},
             )
             count += 1
     return count
@@ -169,12 +156,18 @@ def expiring_items(today: date, digest: Digest) -> int:
     return count
 
 
-DAILY_JOBS: list[Callable[[date, Digest], int]] = [
-    expire_access,
-    contact_eligibility,
-    overdue_information_requests,
-    expiring_items,
-]
+Job = Callable[[date, Digest], int]
+
+
+def daily_jobs() -> list[Job]:
+    """Every installed app's DAILY_JOBS (from its `jobs` module), lower apps first. Looked
+    up by name so that this app never imports the apps above it."""
+    jobs: list[Job] = []
+    for config in apps.get_app_configs():
+        module_name = f"{config.name}.jobs"
+        if find_spec(module_name) is not None:
+            jobs.extend(getattr(import_module(module_name), "DAILY_JOBS", []))
+    return jobs
 
 
 def run_daily(*, today: date) -> dict[str, Any] | None:
@@ -183,7 +176,7 @@ def run_daily(*, today: date) -> dict[str, Any] | None:
         if SweepRun.objects.filter(day=today).exists():
             return None
         digest = Digest()
-        summary: dict[str, Any] = {job.__name__: job(today, digest) for job in DAILY_JOBS}
+        summary: dict[str, Any] = {job.__name__: job(today, digest) for job in daily_jobs()}
         SweepRun.objects.create(day=today, summary=summary)
         people = dict(digest.people)
         coordinators = dict(digest.coordinators)

@@ -15,9 +15,11 @@ from accounts.models import User
 from applications import age
 from applications.models import AccessLevel, Kind
 from facilities.models import Facility
-from screening import activation, services
-from screening.models import Course, FacilityAccess, StepKind, TBTest, TrainingSession
+from screening import services
+from screening.models import StepKind
 from tests.factories import submitted_application
+from volunteers import activation
+from volunteers.models import Course, FacilityAccess, TBTest, TrainingSession
 
 VOLUNTEER_ORIENTATION = "volunteer-orientation"
 PREA = "prea"

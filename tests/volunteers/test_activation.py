@@ -16,19 +16,10 @@ from applications import age
 from applications.models import AccessLevel
 from audit.models import AuditEvent
 from facilities.models import Facility, ProgramSettings, Role
-from screening import activation, services
-from screening.compliance import activation_problems, add_months, items_for
-from screening.models import (
-    AccessEvent,
-    AccessStatus,
-    FacilityAccess,
-    TBTest,
-    TrainingCompletion,
-)
-from screening.services import GateClosed, ScreeningError
+from screening import services
 from tests.conftest import member
 from tests.factories import FacilityFactory
-from tests.screening.activation_helpers import (
+from tests.volunteers.activation_helpers import (
     FACILITY_ORIENTATION,
     IN_SERVICE,
     PREA,
@@ -41,6 +32,10 @@ from tests.screening.activation_helpers import (
     not_leap_day,
     tb_test,
 )
+from volunteers import activation
+from volunteers.compliance import activation_problems, add_months, items_for
+from volunteers.errors import GateClosed, VolunteerError
+from volunteers.models import AccessEvent, AccessStatus, FacilityAccess, TBTest, TrainingCompletion
 
 pytestmark = pytest.mark.django_db
 
@@ -167,7 +162,7 @@ def test_facility_orientation_at_another_facility_does_not_count(
 def test_a_facility_orientation_needs_its_facility(facility: Facility, iac: User) -> None:
     grant = grant_at(facility, by=iac)
 
-    with pytest.raises(ScreeningError, match="at which facility"):
+    with pytest.raises(VolunteerError, match="at which facility"):
         activation.record_completion(
             person=grant.person,
             course=course(FACILITY_ORIENTATION),
@@ -384,7 +379,7 @@ def test_a_refused_activation_mails_nobody(
 def test_activation_through_the_grant_page(client: Client, facility: Facility, iac: User) -> None:
     grant = grant_at(facility, by=iac)
     client.force_login(iac)
-    url = reverse("staff:access_activate", args=[facility.code, grant.pk])
+    url = reverse("volunteers:access_activate", args=[facility.code, grant.pk])
 
     refused = client.post(url)
     assert refused.status_code == 200
@@ -397,7 +392,7 @@ def test_activation_through_the_grant_page(client: Client, facility: Facility, i
     assert response.status_code == 302
     grant.refresh_from_db()
     assert (grant.status, grant.badge_number) == (AccessStatus.ACTIVE, "ACC-00001")
-    page = client.get(reverse("staff:access", args=[facility.code, grant.pk])).content.decode()
+    page = client.get(reverse("volunteers:access", args=[facility.code, grant.pk])).content.decode()
     assert "ACC-00001" in page
 
 
@@ -460,7 +455,7 @@ def test_upgrade_is_refused_the_day_before_the_19th_birthday(facility: Facility,
     grant, birthday = young_active_grant(facility, iac)
     assert grant.contact_eligible_on == birthday
 
-    with pytest.raises(ScreeningError, match="Not before the 19th birthday"):
+    with pytest.raises(VolunteerError, match="Not before the 19th birthday"):
         activation.upgrade_to_contact(grant=grant, by=iac, on=birthday - timedelta(days=1))
 
     grant.refresh_from_db()
@@ -490,7 +485,7 @@ def test_upgrade_on_the_19th_birthday_is_audited(
     assert [m.to for m in mail.outbox] == [[grant.person.email]]
     assert FacilityAccess.objects.get(pk=grant.pk).level_effective == AccessLevel.CONTACT
 
-    with pytest.raises(ScreeningError, match="already allows offender contact"):
+    with pytest.raises(VolunteerError, match="already allows offender contact"):
         activation.upgrade_to_contact(grant=grant, by=iac, on=birthday)
 
 
@@ -503,7 +498,7 @@ def test_upgrade_is_refused_for_a_grant_approved_at_no_contact(
         facility, by=iac, level=AccessLevel.NO_CONTACT, born=born_turning(years, day), on=day
     )
 
-    with pytest.raises(ScreeningError, match="approved without offender contact"):
+    with pytest.raises(VolunteerError, match="approved without offender contact"):
         activation.upgrade_to_contact(grant=grant, by=iac, on=day + timedelta(days=400))
     assert not AuditEvent.objects.filter(action="screening.contact_upgraded").exists()
 
@@ -511,7 +506,7 @@ def test_upgrade_is_refused_for_a_grant_approved_at_no_contact(
 def test_upgrade_is_refused_before_activation(facility: Facility, iac: User) -> None:
     grant = grant_at(facility, by=iac)
 
-    with pytest.raises(ScreeningError, match="Only active access"):
+    with pytest.raises(VolunteerError, match="Only active access"):
         activation.upgrade_to_contact(grant=grant, by=iac)
 
 
@@ -537,11 +532,11 @@ def test_a_no_contact_grant_is_never_ready_for_contact(facility: Facility, iac: 
 def test_upgrade_through_the_grant_page(client: Client, facility: Facility, iac: User) -> None:
     grant, birthday = young_active_grant(facility, iac)
     client.force_login(iac)
-    page = client.get(reverse("staff:access", args=[facility.code, grant.pk]))
+    page = client.get(reverse("volunteers:access", args=[facility.code, grant.pk]))
     if birthday == age.today():
         assert "Upgrade to offender contact" in page.content.decode()
 
-    response = client.post(reverse("staff:access_upgrade", args=[facility.code, grant.pk]))
+    response = client.post(reverse("volunteers:access_upgrade", args=[facility.code, grant.pk]))
 
     grant.refresh_from_db()
     if birthday == age.today():
@@ -559,9 +554,9 @@ def test_the_page_offers_no_upgrade_before_the_birthday(
     grant = active_grant(facility, by=iac, born=born_turning(19, birthday))
     client.force_login(iac)
 
-    page = client.get(reverse("staff:access", args=[facility.code, grant.pk])).content.decode()
+    page = client.get(reverse("volunteers:access", args=[facility.code, grant.pk])).content.decode()
     assert "Upgrade to offender contact" not in page
-    response = client.post(reverse("staff:access_upgrade", args=[facility.code, grant.pk]))
+    response = client.post(reverse("volunteers:access_upgrade", args=[facility.code, grant.pk]))
     assert response.status_code == 200
     assert "Not before the 19th birthday" in response.content.decode()
     grant.refresh_from_db()
@@ -576,7 +571,7 @@ def test_completions_are_recorded_one_by_one_through_the_grant_page(
 ) -> None:
     grant = grant_at(facility, by=iac)
     client.force_login(iac)
-    url = reverse("staff:access_completion", args=[facility.code, grant.pk])
+    url = reverse("volunteers:access_completion", args=[facility.code, grant.pk])
     day = age.today() - timedelta(days=3)
 
     first = client.post(
@@ -597,7 +592,7 @@ def test_completions_are_recorded_one_by_one_through_the_grant_page(
     assert prea.facility is None  # PREA counts everywhere
     # Left empty, the hours are the course's; a facility orientation is this facility's.
     assert (orientation.hours, orientation.facility) == (Decimal("2"), facility)
-    page = client.get(reverse("staff:access", args=[facility.code, grant.pk])).content.decode()
+    page = client.get(reverse("volunteers:access", args=[facility.code, grant.pk])).content.decode()
     assert NO_VOLUNTEER_ORIENTATION in page
     assert NO_PREA not in page
 
@@ -610,7 +605,7 @@ def test_a_future_completion_is_refused_and_what_was_typed_kept(
     tomorrow = (age.today() + timedelta(days=1)).isoformat()
 
     response = client.post(
-        reverse("staff:access_completion", args=[facility.code, grant.pk]),
+        reverse("volunteers:access_completion", args=[facility.code, grant.pk]),
         {"course": course(PREA).pk, "completed_on": tomorrow, "hours": "2.75"},
     )
 
@@ -626,7 +621,7 @@ def test_a_future_completion_is_refused_and_what_was_typed_kept(
 def test_the_service_refuses_a_future_completion_too(facility: Facility, iac: User) -> None:
     grant = grant_at(facility, by=iac)
 
-    with pytest.raises(ScreeningError, match="future"):
+    with pytest.raises(VolunteerError, match="future"):
         activation.record_completion(
             person=grant.person,
             course=course(PREA),
@@ -654,7 +649,7 @@ def test_a_tb_test_is_valid_for_the_program_months(facility: Facility, iac: User
 def test_a_tb_test_through_the_grant_page(client: Client, facility: Facility, iac: User) -> None:
     grant = grant_at(facility, by=iac)
     client.force_login(iac)
-    url = reverse("staff:access_tb_test", args=[facility.code, grant.pk])
+    url = reverse("volunteers:access_tb_test", args=[facility.code, grant.pk])
     day = age.today() - timedelta(days=2)
 
     response = client.post(url, {"tested_on": day.isoformat(), "result": "negative"})

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from applications import age
 from screening import services
-from screening.models import AccessStatus, Course, FacilityAccess
 from tests.factories import submitted_application
+from volunteers.models import AccessStatus, Course, FacilityAccess
 
 
 def approved_grant(facility, iac, **kwargs) -> FacilityAccess:
@@ -29,13 +29,13 @@ def approved_grant(facility, iac, **kwargs) -> FacilityAccess:
 def test_training_tb_and_activation_through_the_pages(client, facility, iac):
     grant = approved_grant(facility, iac)
     client.force_login(iac)
-    url = reverse("staff:access", args=[facility.code, grant.pk])
+    url = reverse("volunteers:access", args=[facility.code, grant.pk])
     page = client.get(url).content.decode()
     assert "Missing before activation" in page
 
     # The statewide one-day training, by session and attendance.
     session = client.post(
-        reverse("staff:sessions", args=[facility.code]),
+        reverse("volunteers:sessions", args=[facility.code]),
         {
             "course": Course.objects.get(code="facility-orientation").pk,
             "place": "Visiting room",
@@ -49,21 +49,21 @@ def test_training_tb_and_activation_through_the_pages(client, facility, iac):
     assert session.status_code == 302, session.content.decode()[:2000]
     for code in ("volunteer-orientation", "prea", "facility-orientation"):
         response = client.post(
-            reverse("staff:access_completion", args=[facility.code, grant.pk]),
+            reverse("volunteers:access_completion", args=[facility.code, grant.pk]),
             {"course": Course.objects.get(code=code).pk, "completed_on": age.today().isoformat()},
         )
         assert response.status_code == 302, response.content.decode()[:2000]
     response = client.post(
-        reverse("staff:access_tb_test", args=[facility.code, grant.pk]),
+        reverse("volunteers:access_tb_test", args=[facility.code, grant.pk]),
         {"tested_on": age.today().isoformat(), "result": "negative"},
     )
     assert response.status_code == 302
     assert "Everything needed for activation is in place." in client.get(url).content.decode()
-    response = client.post(reverse("staff:access_activate", args=[facility.code, grant.pk]))
+    response = client.post(reverse("volunteers:access_activate", args=[facility.code, grant.pk]))
     assert response.status_code == 302
     grant.refresh_from_db()
     assert grant.status == AccessStatus.ACTIVE
     assert grant.badge_number == f"{facility.code}-00001"
-    assert client.get(reverse("staff:roster", args=[facility.code])).status_code == 200
-    csv = client.get(reverse("staff:roster_csv", args=[facility.code]))
+    assert client.get(reverse("volunteers:roster", args=[facility.code])).status_code == 200
+    csv = client.get(reverse("volunteers:roster_csv", args=[facility.code]))
     assert grant.badge_number in csv.content.decode()

@@ -21,11 +21,9 @@ from accounts.models import User
 from applications import age
 from facilities.access import Capability
 from facilities.models import Facility, Role
-from screening import activation
-from screening.models import Enrollment, FacilityAccess, TrainingSession
 from tests.conftest import member
 from tests.factories import FacilityFactory, StaffUserFactory, UserFactory
-from tests.screening.activation_helpers import (
+from tests.volunteers.activation_helpers import (
     FACILITY_ORIENTATION,
     VOLUNTEER_ORIENTATION,
     active_grant,
@@ -36,6 +34,8 @@ from tests.screening.activation_helpers import (
     not_leap_day,
     session_at,
 )
+from volunteers import activation
+from volunteers.models import Enrollment, FacilityAccess, TrainingSession
 
 VIEW, RECORD, DECIDE, PROGRAM = (
     Capability.VIEW,
@@ -156,17 +156,17 @@ def schedule(p: Place, w: World) -> dict[str, Any]:
 
 ROUTES = [
     # Pages.
-    Route("staff:access", "get", VIEW, grant("pending"), label="pending"),
-    Route("staff:access", "get", VIEW, grant("active"), label="active"),
-    Route("staff:access_letter", "get", VIEW, grant("active")),
-    Route("staff:access_badge", "get", VIEW, grant("active")),
-    Route("staff:roster", "get", VIEW, code),
-    Route("staff:roster_csv", "get", VIEW, code),
-    Route("staff:sessions", "get", VIEW, code),
-    Route("staff:session", "get", VIEW, session),
+    Route("volunteers:access", "get", VIEW, grant("pending"), label="pending"),
+    Route("volunteers:access", "get", VIEW, grant("active"), label="active"),
+    Route("volunteers:access_letter", "get", VIEW, grant("active")),
+    Route("volunteers:access_badge", "get", VIEW, grant("active")),
+    Route("volunteers:roster", "get", VIEW, code),
+    Route("volunteers:roster_csv", "get", VIEW, code),
+    Route("volunteers:sessions", "get", VIEW, code),
+    Route("volunteers:session", "get", VIEW, session),
     # Recording.
     Route(
-        "staff:access_completion",
+        "volunteers:access_completion",
         "post",
         RECORD,
         grant("pending"),
@@ -177,7 +177,7 @@ ROUTES = [
         302,
     ),
     Route(
-        "staff:access_tb_test",
+        "volunteers:access_tb_test",
         "post",
         RECORD,
         grant("pending"),
@@ -185,16 +185,16 @@ ROUTES = [
         302,
     ),
     Route(
-        "staff:access_enrol",
+        "volunteers:access_enrol",
         "post",
         RECORD,
         grant("pending"),
         lambda p, w: {"session": p.open_session.pk},
         302,
     ),
-    Route("staff:sessions", "post", RECORD, code, schedule, 302),
+    Route("volunteers:sessions", "post", RECORD, code, schedule, 302),
     Route(
-        "staff:session",
+        "volunteers:session",
         "post",
         RECORD,
         session,
@@ -202,7 +202,7 @@ ROUTES = [
         302,
     ),
     Route(
-        "staff:cancel_enrolment",
+        "volunteers:cancel_enrolment",
         "post",
         RECORD,
         lambda p, w: {
@@ -213,12 +213,12 @@ ROUTES = [
         success=302,
     ),
     # Deciding.
-    Route("staff:access_activate", "post", DECIDE, grant("pending"), success=302),
-    Route("staff:access_upgrade", "post", DECIDE, grant("active"), success=302),
+    Route("volunteers:access_activate", "post", DECIDE, grant("pending"), success=302),
+    Route("volunteers:access_upgrade", "post", DECIDE, grant("active"), success=302),
     # The program: statewide sessions.
-    Route("staff:statewide_sessions", "get", PROGRAM, lambda p, w: {}, statewide=True),
+    Route("volunteers:statewide_sessions", "get", PROGRAM, lambda p, w: {}, statewide=True),
     Route(
-        "staff:statewide_sessions",
+        "volunteers:statewide_sessions",
         "post",
         PROGRAM,
         lambda p, w: {},
@@ -226,9 +226,9 @@ ROUTES = [
         302,
         statewide=True,
     ),
-    Route("staff:statewide_session", "get", PROGRAM, statewide, statewide=True),
+    Route("volunteers:statewide_session", "get", PROGRAM, statewide, statewide=True),
     Route(
-        "staff:statewide_session",
+        "volunteers:statewide_session",
         "post",
         PROGRAM,
         statewide,
@@ -238,21 +238,21 @@ ROUTES = [
     ),
 ]
 NAMES = {
-    "staff:access",
-    "staff:access_completion",
-    "staff:access_tb_test",
-    "staff:access_enrol",
-    "staff:access_activate",
-    "staff:access_upgrade",
-    "staff:access_letter",
-    "staff:access_badge",
-    "staff:roster",
-    "staff:roster_csv",
-    "staff:sessions",
-    "staff:session",
-    "staff:cancel_enrolment",
-    "staff:statewide_sessions",
-    "staff:statewide_session",
+    "volunteers:access",
+    "volunteers:access_completion",
+    "volunteers:access_tb_test",
+    "volunteers:access_enrol",
+    "volunteers:access_activate",
+    "volunteers:access_upgrade",
+    "volunteers:access_letter",
+    "volunteers:access_badge",
+    "volunteers:roster",
+    "volunteers:roster_csv",
+    "volunteers:sessions",
+    "volunteers:session",
+    "volunteers:cancel_enrolment",
+    "volunteers:statewide_sessions",
+    "volunteers:statewide_session",
 }
 
 
@@ -316,7 +316,7 @@ def test_a_chaplain_is_not_offered_the_decisions(world: World, client: Client) -
     client.force_login(world.users["chaplain"])
 
     page = client.get(
-        reverse("staff:access", args=[place.facility.code, place.pending.pk])
+        reverse("volunteers:access", args=[place.facility.code, place.pending.pk])
     ).content.decode()
 
     assert "Activate and assign the badge" not in page
@@ -328,7 +328,7 @@ def test_the_activation_succeeded_for_those_allowed(world: World, client: Client
     place = world.places["own"]
     client.force_login(world.users["site_coordinator"])
 
-    client.post(reverse("staff:access_activate", args=[place.facility.code, place.pending.pk]))
+    client.post(reverse("volunteers:access_activate", args=[place.facility.code, place.pending.pk]))
 
     place.pending.refresh_from_db()
     assert place.pending.badge_number == "ACC-00002"  # the active grant holds 00001

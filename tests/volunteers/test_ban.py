@@ -9,9 +9,9 @@ from applications.models import Status
 from audit.models import AuditEvent
 from facilities.models import Facility
 from screening import services
-from screening.models import Ban
 from screening.services import GateClosed, approval_problems
 from tests.screening.helpers import messages_of, page, queue_references, ready_for_approval
+from volunteers.models import Ban
 
 pytestmark = pytest.mark.django_db
 

@@ -13,14 +13,14 @@ from pypdf import PdfReader
 
 from applications.models import AccessLevel, Application, Kind, Person
 from facilities.models import Facility, FacilityKind
-from screening.models import AccessStatus, FacilityAccess
-from screening.pdf import (
+from tests.factories import FacilityFactory, submitted_application
+from volunteers.models import AccessStatus, FacilityAccess
+from volunteers.pdf import (
     approval_letter_pdf,
     badge_sheet_html,
     badge_sheet_pdf,
     weasyprint_html,
 )
-from tests.factories import FacilityFactory, submitted_application
 
 pytestmark = pytest.mark.django_db
 

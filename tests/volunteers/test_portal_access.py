@@ -12,10 +12,7 @@ from accounts.models import User
 from applications import age
 from applications.models import AccessLevel
 from facilities.models import Facility
-from screening import activation
-from screening.compliance import add_months
-from screening.models import FacilityAccess
-from tests.screening.activation_helpers import (
+from tests.volunteers.activation_helpers import (
     FACILITY_ORIENTATION,
     IN_SERVICE,
     PREA,
@@ -27,6 +24,9 @@ from tests.screening.activation_helpers import (
     not_leap_day,
     session_at,
 )
+from volunteers import activation
+from volunteers.compliance import add_months
+from volunteers.models import FacilityAccess
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def row(page: str, label: str) -> str:
 
 
 def test_the_url_is_the_portal_page() -> None:
-    assert reverse("screening_portal:access") == URL
+    assert reverse("volunteers_portal:access") == URL
 
 
 def test_an_active_volunteer_sees_badge_level_expiry_and_trainings(

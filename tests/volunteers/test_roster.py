@@ -16,10 +16,7 @@ from applications import age
 from applications.models import AccessLevel
 from audit.models import AuditEvent
 from facilities.models import Facility, ProgramSettings
-from screening import activation
-from screening.compliance import add_months
-from screening.models import AccessStatus, Course
-from tests.screening.activation_helpers import (
+from tests.volunteers.activation_helpers import (
     PREA,
     active_grant,
     born_turning,
@@ -28,18 +25,21 @@ from tests.screening.activation_helpers import (
     grant_at,
     not_leap_day,
 )
+from volunteers import activation
+from volunteers.compliance import add_months
+from volunteers.models import AccessStatus, Course
 
 pytestmark = pytest.mark.django_db
 
 
 def roster(client: Client, facility: Facility) -> str:
-    response = client.get(reverse("staff:roster", args=[facility.code]))
+    response = client.get(reverse("volunteers:roster", args=[facility.code]))
     assert response.status_code == 200
     return response.content.decode()
 
 
 def csv_rows(client: Client, facility: Facility) -> list[list[str]]:
-    response = client.get(reverse("staff:roster_csv", args=[facility.code]))
+    response = client.get(reverse("volunteers:roster_csv", args=[facility.code]))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith(
@@ -63,7 +63,7 @@ def test_the_roster_lists_this_facilitys_volunteers(
     assert "Jordan Volactive" in page
     assert active.badge_number in page
     assert "Jordan Volpending" in page
-    assert reverse("staff:access", args=[facility.code, pending.pk]) in page
+    assert reverse("volunteers:access", args=[facility.code, pending.pk]) in page
     assert "Jordan Volelsewhere" not in page
     assert elsewhere.badge_number not in page
     assert "Jordan Volended" not in page
@@ -216,7 +216,7 @@ def volunteers(facility: Facility, iac: User, count: int) -> None:
             )
 
 
-@pytest.mark.parametrize("name", ["staff:roster", "staff:roster_csv"])
+@pytest.mark.parametrize("name", ["volunteers:roster", "volunteers:roster_csv"])
 def test_the_roster_costs_the_same_for_3_and_15_volunteers(
     client: Client, facility: Facility, iac: User, name: str
 ) -> None:

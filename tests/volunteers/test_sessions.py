@@ -13,16 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 from applications import age
 from facilities.models import Facility
-from screening import activation
-from screening.models import (
-    AccessStatus,
-    Enrollment,
-    FacilityAccess,
-    TrainingCompletion,
-    TrainingSession,
-)
-from screening.services import ScreeningError
-from tests.screening.activation_helpers import (
+from tests.volunteers.activation_helpers import (
     FACILITY_ORIENTATION,
     VOLUNTEER_ORIENTATION,
     active_grant,
@@ -30,6 +21,15 @@ from tests.screening.activation_helpers import (
     grant_at,
     let_session_start,
     session_at,
+)
+from volunteers import activation
+from volunteers.errors import VolunteerError
+from volunteers.models import (
+    AccessStatus,
+    Enrollment,
+    FacilityAccess,
+    TrainingCompletion,
+    TrainingSession,
 )
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def test_a_full_session_refuses_the_next_person(facility: Facility, iac: User) -
     activation.enrol(session=session, person=first.person, by=iac)
     activation.enrol(session=session, person=second.person, by=iac)
 
-    with pytest.raises(ScreeningError, match=r"This session is full\."):
+    with pytest.raises(VolunteerError, match=r"This session is full\."):
         activation.enrol(session=session, person=third.person, by=iac)
 
     assert session.enrollments.count() == 2
@@ -70,7 +70,7 @@ def test_signing_up_twice_is_refused(facility: Facility, iac: User) -> None:
     (grant,) = people(facility, iac, 1)
     activation.enrol(session=session, person=grant.person, by=iac)
 
-    with pytest.raises(ScreeningError, match="Already signed up"):
+    with pytest.raises(VolunteerError, match="Already signed up"):
         activation.enrol(session=session, person=grant.person, by=grant.person.user)
 
     assert session.enrollments.count() == 1
@@ -92,7 +92,7 @@ def test_a_facility_session_is_for_people_with_live_access_there(
     activation.enrol(session=session, person=pending.person, by=iac)
     activation.enrol(session=session, person=active.person, by=iac)
     for outsider in (elsewhere, ended):
-        with pytest.raises(ScreeningError, match="not open to this person"):
+        with pytest.raises(VolunteerError, match="not open to this person"):
             activation.enrol(session=session, person=outsider.person, by=iac)
 
     assert {e.person for e in session.enrollments.all()} == {pending.person, active.person}
@@ -108,7 +108,7 @@ def test_a_statewide_session_is_for_people_pending_activation(
 
     activation.enrol(session=session, person=here.person, by=pic_coordinator)
     activation.enrol(session=session, person=there.person, by=pic_coordinator)
-    with pytest.raises(ScreeningError, match="not open to this person"):
+    with pytest.raises(VolunteerError, match="not open to this person"):
         activation.enrol(session=session, person=active.person, by=pic_coordinator)
 
 
@@ -116,13 +116,13 @@ def test_a_session_that_started_refuses_enrolment(facility: Facility, iac: User)
     session = session_at(facility, by=iac, starts_in=-1)
     (grant,) = people(facility, iac, 1)
 
-    with pytest.raises(ScreeningError, match="already started"):
+    with pytest.raises(VolunteerError, match="already started"):
         activation.enrol(session=session, person=grant.person, by=iac)
 
 
 def test_a_session_must_end_after_it_starts(facility: Facility, iac: User) -> None:
     starts = timezone.now() + timedelta(days=1)
-    with pytest.raises(ScreeningError, match="end after it starts"):
+    with pytest.raises(VolunteerError, match="end after it starts"):
         activation.schedule_session(
             by=iac,
             course=course(FACILITY_ORIENTATION),
@@ -175,9 +175,9 @@ def test_attendance_cannot_be_recorded_twice(facility: Facility, iac: User) -> N
     let_session_start(session)
     activation.record_attendance(session=session, by=iac, attended=[enrollment.pk])
 
-    with pytest.raises(ScreeningError, match="already recorded"):
+    with pytest.raises(VolunteerError, match="already recorded"):
         activation.record_attendance(session=session, by=iac, attended=[enrollment.pk])
-    with pytest.raises(ScreeningError, match="already recorded"):
+    with pytest.raises(VolunteerError, match="already recorded"):
         activation.cancel_enrolment(enrollment=enrollment, by=iac)
 
     assert TrainingCompletion.objects.filter(person=grant.person).count() == 1
@@ -190,7 +190,7 @@ def test_attendance_cannot_be_recorded_before_the_session_starts(
     (grant,) = people(facility, iac, 1)
     enrollment = activation.enrol(session=session, person=grant.person, by=iac)
 
-    with pytest.raises(ScreeningError, match="after the session has started"):
+    with pytest.raises(VolunteerError, match="after the session has started"):
         activation.record_attendance(session=session, by=iac, attended=[enrollment.pk])
 
     assert not TrainingCompletion.objects.exists()
@@ -204,7 +204,7 @@ def test_attendance_through_the_session_page(client: Client, facility: Facility,
     kept = activation.enrol(session=session, person=present.person, by=iac)
     activation.enrol(session=session, person=absent.person, by=iac)
     client.force_login(iac)
-    url = reverse("staff:session", args=[facility.code, session.pk])
+    url = reverse("volunteers:session", args=[facility.code, session.pk])
 
     early = client.post(url, {"action": "attendance", "attended": [str(kept.pk)]})
     assert early.status_code == 200
@@ -232,9 +232,9 @@ def test_a_coordinator_enrols_from_the_grant_page(
     here = session_at(facility, by=iac)
     statewide = session_at(None, by=pic_coordinator, code=VOLUNTEER_ORIENTATION)
     client.force_login(iac)
-    url = reverse("staff:access_enrol", args=[facility.code, grant.pk])
+    url = reverse("volunteers:access_enrol", args=[facility.code, grant.pk])
 
-    page = client.get(reverse("staff:access", args=[facility.code, grant.pk])).content.decode()
+    page = client.get(reverse("volunteers:access", args=[facility.code, grant.pk])).content.decode()
     assert f'value="{here.pk}"' in page
     assert f'value="{statewide.pk}"' in page
     for session in (here, statewide):
@@ -261,7 +261,8 @@ def test_the_grant_page_offers_no_statewide_session_once_active(
 
     for session in (statewide, elsewhere):
         response = client.post(
-            reverse("staff:access_enrol", args=[facility.code, grant.pk]), {"session": session.pk}
+            reverse("volunteers:access_enrol", args=[facility.code, grant.pk]),
+            {"session": session.pk},
         )
         assert response.status_code == 200  # not a choice: the form says so
     assert not Enrollment.objects.exists()
@@ -274,7 +275,7 @@ def test_a_coordinator_enrols_from_the_session_page(
     grant, late = people(facility, iac, 2)
     outsider = grant_at(other_facility, by=other_iac)
     client.force_login(iac)
-    url = reverse("staff:session", args=[facility.code, session.pk])
+    url = reverse("volunteers:session", args=[facility.code, session.pk])
 
     page = client.get(url).content.decode()
     assert grant.person.full_name in page
@@ -299,7 +300,7 @@ def test_a_coordinator_removes_someone_from_a_session(
     client.force_login(iac)
 
     response = client.post(
-        reverse("staff:cancel_enrolment", args=[facility.code, session.pk, enrollment.pk])
+        reverse("volunteers:cancel_enrolment", args=[facility.code, session.pk, enrollment.pk])
     )
 
     assert response.status_code == 302
@@ -314,7 +315,7 @@ def test_the_pic_coordinator_runs_statewide_sessions(
     starts = timezone.localtime() + timedelta(days=7)
 
     response = client.post(
-        reverse("staff:statewide_sessions"),
+        reverse("volunteers:statewide_sessions"),
         {
             "course": course(VOLUNTEER_ORIENTATION).pk,
             "place": "Jefferson City, Central Office",
@@ -327,7 +328,7 @@ def test_the_pic_coordinator_runs_statewide_sessions(
     assert response.status_code == 302
     session = TrainingSession.objects.get()
     assert session.is_statewide
-    assert response["Location"] == reverse("staff:statewide_session", args=[session.pk])
+    assert response["Location"] == reverse("volunteers:statewide_session", args=[session.pk])
     enrolled = client.post(response["Location"], {"action": "enrol", "person": grant.person.pk})
     assert enrolled.status_code == 302
     assert [e.person for e in session.enrollments.all()] == [grant.person]
@@ -340,7 +341,7 @@ def test_a_session_in_the_past_cannot_be_scheduled_from_the_page(
     starts = timezone.localtime() - timedelta(days=1)
 
     response = client.post(
-        reverse("staff:sessions", args=[facility.code]),
+        reverse("volunteers:sessions", args=[facility.code]),
         {
             "course": course(FACILITY_ORIENTATION).pk,
             "place": "Chapel",
@@ -375,17 +376,17 @@ def test_the_applicant_sees_only_sessions_open_to_them(
     past = session_at(facility, by=iac, starts_in=-5, place="Algoa gym")
     client.force_login(grant.person.user)
 
-    page = client.get(reverse("screening_portal:sessions")).content.decode()
+    page = client.get(reverse("volunteers_portal:sessions")).content.decode()
 
     assert "Algoa visiting room" in page
     assert "Central Office" in page
     assert "Boonville chapel" not in page
     assert "Algoa gym" not in page
-    refused = client.post(reverse("screening_portal:sign_up", args=[elsewhere.pk]))
+    refused = client.post(reverse("volunteers_portal:sign_up", args=[elsewhere.pk]))
     assert refused.status_code == 404
-    assert client.post(reverse("screening_portal:sign_up", args=[past.pk])).status_code == 404
+    assert client.post(reverse("volunteers_portal:sign_up", args=[past.pk])).status_code == 404
     for session in (here, statewide):
-        assert reverse("screening_portal:sign_up", args=[session.pk]) in page
+        assert reverse("volunteers_portal:sign_up", args=[session.pk]) in page
 
 
 def test_the_applicant_signs_up_and_cancels(client: Client, facility: Facility, iac: User) -> None:
@@ -393,17 +394,17 @@ def test_the_applicant_signs_up_and_cancels(client: Client, facility: Facility, 
     session = session_at(facility, by=iac)
     client.force_login(grant.person.user)
 
-    response = client.post(reverse("screening_portal:sign_up", args=[session.pk]), follow=True)
-    assert response.redirect_chain == [(reverse("screening_portal:sessions"), 302)]
+    response = client.post(reverse("volunteers_portal:sign_up", args=[session.pk]), follow=True)
+    assert response.redirect_chain == [(reverse("volunteers_portal:sessions"), 302)]
     assert "You are signed up." in response.content.decode()
     enrollment = Enrollment.objects.get(session=session)
     assert (enrollment.person, enrollment.enrolled_by) == (grant.person, grant.person.user)
-    assert reverse("screening_portal:cancel", args=[session.pk]) in response.content.decode()
+    assert reverse("volunteers_portal:cancel", args=[session.pk]) in response.content.decode()
 
-    twice = client.post(reverse("screening_portal:sign_up", args=[session.pk]), follow=True)
+    twice = client.post(reverse("volunteers_portal:sign_up", args=[session.pk]), follow=True)
     assert "Already signed up for this session." in twice.content.decode()
 
-    cancelled = client.post(reverse("screening_portal:cancel", args=[session.pk]), follow=True)
+    cancelled = client.post(reverse("volunteers_portal:cancel", args=[session.pk]), follow=True)
     assert "You are no longer signed up." in cancelled.content.decode()
     assert not Enrollment.objects.exists()
 
@@ -416,7 +417,7 @@ def test_an_applicant_cannot_cancel_someone_else(
     activation.enrol(session=session, person=theirs.person, by=iac)
     client.force_login(mine.person.user)
 
-    response = client.post(reverse("screening_portal:cancel", args=[session.pk]))
+    response = client.post(reverse("volunteers_portal:cancel", args=[session.pk]))
 
     assert response.status_code == 404
     assert session.enrollments.count() == 1
@@ -430,7 +431,7 @@ def test_a_full_session_is_refused_on_the_applicant_page(
     activation.enrol(session=session, person=first.person, by=iac)
     client.force_login(second.person.user)
 
-    response = client.post(reverse("screening_portal:sign_up", args=[session.pk]), follow=True)
+    response = client.post(reverse("volunteers_portal:sign_up", args=[session.pk]), follow=True)
 
     assert "This session is full." in response.content.decode()
     assert session.enrollments.count() == 1
@@ -439,7 +440,7 @@ def test_a_full_session_is_refused_on_the_applicant_page(
 def test_the_applicant_pages_are_for_applicants(
     client: Client, facility: Facility, iac: User
 ) -> None:
-    url = reverse("screening_portal:sessions")
+    url = reverse("volunteers_portal:sessions")
     anonymous = client.get(url)
     assert anonymous.status_code == 302
     assert anonymous["Location"].startswith(reverse("applications:sign_in"))
@@ -461,9 +462,9 @@ def test_the_session_list_and_page_cost_the_same_for_3_and_15(
     client: Client, facility: Facility, iac: User
 ) -> None:
     client.force_login(iac)
-    lst = reverse("staff:sessions", args=[facility.code])
+    lst = reverse("volunteers:sessions", args=[facility.code])
     big = session_at(facility, by=iac, capacity=50)
-    page = reverse("staff:session", args=[facility.code, big.pk])
+    page = reverse("volunteers:session", args=[facility.code, big.pk])
 
     def grow(count: int) -> None:
         for n in range(count):
@@ -484,7 +485,7 @@ def test_the_applicant_session_page_costs_the_same_for_3_and_15(
 ) -> None:
     grant = grant_at(facility, by=iac)
     client.force_login(grant.person.user)
-    url = reverse("screening_portal:sessions")
+    url = reverse("volunteers_portal:sessions")
 
     def grow(count: int) -> None:
         for _ in range(count):
@@ -532,10 +533,10 @@ def test_nobody_leaves_a_session_once_it_has_started(
     enrollment = activation.enrol(session=session, person=grant.person, by=iac)
     let_session_start(session)
 
-    with pytest.raises(ScreeningError, match="already started"):
+    with pytest.raises(VolunteerError, match="already started"):
         activation.cancel_enrolment(enrollment=enrollment, by=iac)
 
     client.force_login(grant.person.user)
-    response = client.post(reverse("screening_portal:cancel", args=[session.pk]), follow=True)
+    response = client.post(reverse("volunteers_portal:cancel", args=[session.pk]), follow=True)
     assert "This session has already started." in response.content.decode()
     assert session.enrollments.filter(pk=enrollment.pk).exists()

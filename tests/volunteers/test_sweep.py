@@ -17,13 +17,10 @@ from applications import sections as S
 from applications.models import AccessLevel
 from applications.services import request_information
 from facilities.models import Facility, ProgramSettings, Role
-from screening import activation, services
-from screening.compliance import add_months
-from screening.models import AccessStatus, Course, FacilityAccess, Reminder, SweepRun
-from screening.sweep import run_daily
+from screening import services
 from tests.conftest import member
 from tests.factories import FacilityFactory, submitted_application
-from tests.screening.activation_helpers import (
+from tests.volunteers.activation_helpers import (
     FACILITY_ORIENTATION,
     PREA,
     VOLUNTEER_ORIENTATION,
@@ -35,6 +32,10 @@ from tests.screening.activation_helpers import (
     not_leap_day,
     outbox_to,
 )
+from volunteers import activation
+from volunteers.compliance import add_months
+from volunteers.models import AccessStatus, Course, FacilityAccess, Reminder, SweepRun
+from volunteers.sweep import run_daily
 
 pytestmark = pytest.mark.django_db
 

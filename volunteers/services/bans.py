@@ -13,10 +13,10 @@ from applications.models import (
     Person,
 )
 from audit.services import record
-from screening.models import (
+from volunteers.errors import VolunteerError
+from volunteers.models import (
     Ban,
 )
-from screening.services.errors import ScreeningError
 
 # Bans -----------------------------------------------------------------------------------
 
@@ -29,10 +29,10 @@ def standing_ban(person: Person) -> Ban | None:
 def ban_person(*, person: Person, by: Any, reason: str, banned_on: date | None = None) -> Ban:
     """Ban statewide (PIC Coordinator); audited. Refused when a ban already stands."""
     if not reason.strip():
-        raise ScreeningError(_("Give the reason for the ban."))
+        raise VolunteerError(_("Give the reason for the ban."))
     Person.objects.select_for_update().get(pk=person.pk)
     if standing_ban(person):
-        raise ScreeningError(_("This person is already banned."))
+        raise VolunteerError(_("This person is already banned."))
     ban = Ban.objects.create(
         person=person,
         reason=reason.strip(),
@@ -46,10 +46,10 @@ def ban_person(*, person: Person, by: Any, reason: str, banned_on: date | None =
 @transaction.atomic
 def lift_ban(*, ban: Ban, by: Any, reason: str) -> Ban:
     if not reason.strip():
-        raise ScreeningError(_("Give the reason for lifting the ban."))
+        raise VolunteerError(_("Give the reason for lifting the ban."))
     ban = Ban.objects.select_for_update().get(pk=ban.pk)
     if ban.lifted_at is not None:
-        raise ScreeningError(_("This ban was already lifted."))
+        raise VolunteerError(_("This ban was already lifted."))
     ban.lifted_at = timezone.now()
     ban.lifted_by = by if isinstance(by, User) else None
     ban.lift_reason = reason.strip()

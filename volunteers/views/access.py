@@ -14,15 +14,15 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from applications import age
+from applications.actions import run_action
 from applications.downloads import pdf_response
 from audit.services import record
 from facilities.access import Capability, facility_required, has_capability
 from facilities.models import Facility
-from screening import activation
-from screening import forms as F
-from screening.compliance import activation_problems, items_for
-from screening.models import AccessStatus, FacilityAccess, TrainingSession
-from screening.views.common import run_action
+from volunteers import activation
+from volunteers import forms as F
+from volunteers.compliance import activation_problems, items_for
+from volunteers.models import AccessStatus, FacilityAccess, TrainingSession
 
 
 def _grant(facility: Facility, grant_id: int) -> FacilityAccess:
@@ -72,7 +72,7 @@ def _context(request: HttpRequest, grant: FacilityAccess, **bound: Any) -> dict[
 @facility_required(Capability.VIEW)
 def access_detail(request: HttpRequest, facility: Facility, grant_id: int) -> HttpResponse:
     grant = _grant(facility, grant_id)
-    return render(request, "screening/access_detail.html", _context(request, grant))
+    return render(request, "volunteers/access_detail.html", _context(request, grant))
 
 
 def _act(
@@ -88,9 +88,9 @@ def _act(
         form,
         action,
         success=success,
-        done=lambda: redirect("staff:access", grant.facility.code, grant.pk),
+        done=lambda: redirect("volunteers:access", grant.facility.code, grant.pk),
         again=lambda bound: render(
-            request, "screening/access_detail.html", _context(request, grant, **{name: bound})
+            request, "volunteers/access_detail.html", _context(request, grant, **{name: bound})
         ),
     )
 
@@ -183,7 +183,7 @@ def _pdf(request: HttpRequest, grant: FacilityAccess, content: bytes, name: str)
 @facility_required(Capability.VIEW)
 @cache_control(private=True, no_store=True)
 def approval_letter(request: HttpRequest, facility: Facility, grant_id: int) -> HttpResponse:
-    from screening.pdf import approval_letter_pdf
+    from volunteers.pdf import approval_letter_pdf
 
     grant = _grant(facility, grant_id)
     if not grant.badge_number:
@@ -195,7 +195,7 @@ def approval_letter(request: HttpRequest, facility: Facility, grant_id: int) -> 
 @facility_required(Capability.VIEW)
 @cache_control(private=True, no_store=True)
 def badge_sheet(request: HttpRequest, facility: Facility, grant_id: int) -> HttpResponse:
-    from screening.pdf import badge_sheet_pdf
+    from volunteers.pdf import badge_sheet_pdf
 
     grant = _grant(facility, grant_id)
     if not grant.badge_number:

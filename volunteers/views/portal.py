@@ -13,9 +13,9 @@ from applications import age
 from applications.access import applicant_required
 from applications.models import Person
 from applications.services import ApplicationError, person_for_login
-from screening import activation
-from screening.compliance import person_items
-from screening.models import AccessStatus, FacilityAccess, TrainingSession
+from volunteers import activation
+from volunteers.compliance import person_items
+from volunteers.models import AccessStatus, FacilityAccess, TrainingSession
 
 
 def _person(request: HttpRequest) -> Person:
@@ -48,7 +48,7 @@ def my_access(request: HttpRequest) -> HttpResponse:
             session__starts_at__gte=timezone.now()
         ).select_related("session__course", "session__facility"),
     }
-    return render(request, "screening/portal_access.html", context)
+    return render(request, "volunteers/portal_access.html", context)
 
 
 @applicant_required
@@ -57,7 +57,7 @@ def my_sessions(request: HttpRequest) -> HttpResponse:
     person = _person(request)
     mine = set(person.enrollments.values_list("session_id", flat=True))
     sessions = [(s, s.pk in mine) for s in open_sessions(person)]
-    return render(request, "screening/portal_sessions.html", {"sessions": sessions})
+    return render(request, "volunteers/portal_sessions.html", {"sessions": sessions})
 
 
 @applicant_required
@@ -71,7 +71,7 @@ def sign_up(request: HttpRequest, session_id: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("You are signed up."))
-    return redirect("screening_portal:sessions")
+    return redirect("volunteers_portal:sessions")
 
 
 @applicant_required
@@ -85,4 +85,4 @@ def cancel(request: HttpRequest, session_id: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("You are no longer signed up."))
-    return redirect("screening_portal:sessions")
+    return redirect("volunteers_portal:sessions")

@@ -13,8 +13,8 @@ from applications import age
 from audit.services import record
 from facilities.access import Capability, facility_required
 from facilities.models import Facility, ProgramSettings
-from screening.compliance import Item, items_for
-from screening.models import AccessStatus, Course, FacilityAccess
+from volunteers.compliance import Item, items_for
+from volunteers.models import AccessStatus, Course, FacilityAccess
 
 ROSTER_STATUSES = (AccessStatus.ACTIVE, AccessStatus.SUSPENDED, AccessStatus.PENDING_ACTIVATION)
 
@@ -54,7 +54,7 @@ def roster(request: HttpRequest, facility: Facility) -> HttpResponse:
         .select_related("person"),
         "today": today,
     }
-    return render(request, "screening/roster.html", context)
+    return render(request, "volunteers/roster.html", context)
 
 
 def _status(item: Item, today: date) -> str:

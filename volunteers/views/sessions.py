@@ -15,9 +15,9 @@ from applications.models import Person
 from applications.services import ApplicationError
 from facilities.access import Capability, facility_required, has_capability, staff_required
 from facilities.models import Facility
-from screening import activation
-from screening import forms as F
-from screening.models import AccessStatus, FacilityAccess, TrainingSession
+from volunteers import activation
+from volunteers import forms as F
+from volunteers.models import AccessStatus, FacilityAccess, TrainingSession
 
 
 def _eligible_people(session: TrainingSession) -> Any:
@@ -56,13 +56,13 @@ def _list(request: HttpRequest, facility: Facility | None, can_schedule: bool) -
         "form": form,
         "can_schedule": can_schedule,
     }
-    return render(request, "screening/sessions.html", context)
+    return render(request, "volunteers/sessions.html", context)
 
 
 def _redirect(session: TrainingSession) -> HttpResponse:
     if session.facility is None:
-        return redirect("staff:statewide_session", session.pk)
-    return redirect("staff:session", session.facility.code, session.pk)
+        return redirect("volunteers:statewide_session", session.pk)
+    return redirect("volunteers:session", session.facility.code, session.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -94,7 +94,7 @@ def _detail(
             enrollments=enrollments, initial={"attended": [str(e.pk) for e in enrollments]}
         ),
     }
-    return render(request, "screening/session_detail.html", context)
+    return render(request, "volunteers/session_detail.html", context)
 
 
 def _session_action(request: HttpRequest, session: TrainingSession) -> HttpResponse:

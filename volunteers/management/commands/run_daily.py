@@ -4,7 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from applications import age
-from screening.sweep import run_daily
+from volunteers.sweep import run_daily
 
 
 class Command(BaseCommand):
