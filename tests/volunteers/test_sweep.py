@@ -35,7 +35,7 @@ from tests.volunteers.activation_helpers import (
 from volunteers import activation
 from volunteers.compliance import add_months
 from volunteers.models import AccessStatus, Course, FacilityAccess, Reminder, SweepRun
-from volunteers.sweep import run_daily
+from volunteers.sweep import daily_jobs, run_daily
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +115,7 @@ def test_the_command_prints_the_summary_then_already_ran(db: Any) -> None:
     call_command("run_daily", date="2027-03-04", stdout=out)
     assert out.getvalue().strip() == (
         "Sweep for 2027-03-04 done (expire_access: 0, contact_eligibility: 0, "
-        "overdue_information_requests: 0, expiring_items: 0, emails: 0)."
+        "expiring_items: 0, overdue_information_requests: 0, emails: 0)."
     )
 
     again = StringIO()
@@ -417,3 +417,14 @@ def test_nothing_due_sends_nothing(facility: Facility, iac: User, sweep: Sweep) 
         "emails": 0,
     }
     assert mail.outbox == []
+
+
+def test_each_app_contributes_its_jobs_lower_apps_first() -> None:
+    # One command, jobs collected from every app's `jobs` module in INSTALLED_APPS order:
+    # volunteers' own, then screening's (which sits above it).
+    assert [(job.__module__, job.__name__) for job in daily_jobs()] == [
+        ("volunteers.sweep", "expire_access"),
+        ("volunteers.sweep", "contact_eligibility"),
+        ("volunteers.sweep", "expiring_items"),
+        ("screening.jobs", "overdue_information_requests"),
+    ]
