@@ -34,6 +34,7 @@ $(VENV)/.dev-installed: requirements-dev.lock | $(PY)
 setup: $(VENV)/.run-installed ## Install, migrate, load facilities and demo accounts
 	@scripts/system-packages.sh run
 	mkdir -p var
+	@$(DEV_ENV) $(PY) manage.py check_old_database
 	$(DEV_ENV) $(PY) manage.py migrate --no-input
 	$(DEV_ENV) $(PY) manage.py createcachetable
 	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then $(DEV_ENV) $(PY) manage.py compilemessages -v0; fi

@@ -21,13 +21,15 @@ PIC_COORDINATOR_PERMISSIONS = {
     ],
     "audit": ["view_auditevent"],
     "screening": [
-        "view_course",
-        "add_course",
-        "change_course",
         "view_steprequirement",
         "add_steprequirement",
         "change_steprequirement",
         "delete_steprequirement",
+    ],
+    "volunteers": [
+        "view_course",
+        "add_course",
+        "change_course",
         "view_facilityaccess",
         "view_trainingsession",
     ],

@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "accounts.apps.AccountsConfig",
     "facilities.apps.FacilitiesConfig",
     "applications.apps.ApplicationsConfig",
+    "volunteers.apps.VolunteersConfig",
     "screening.apps.ScreeningConfig",
 ]
 

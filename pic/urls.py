@@ -18,9 +18,10 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("facilities/", include("facilities.urls")),
     path("account/", include("applications.urls")),
-    path("account/", include("screening.portal_urls")),
+    path("account/", include("volunteers.portal_urls")),
     path("forms/", include((form_patterns, "forms"))),
     path("staff/", include((staff_patterns, "staff"))),
+    path("staff/", include("volunteers.urls")),
     path("admin/", admin.site.urls),
 ]
 

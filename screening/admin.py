@@ -1,33 +1,9 @@
-"""Reference data the PIC Coordinator keeps in the admin: the training catalogue and the
-screening steps each kind of application requires. Workflow rows are read-only here."""
-
-from typing import Any
+"""Reference data the PIC Coordinator keeps in the admin: the screening steps each kind of
+application requires (the training catalogue is in volunteers.admin)."""
 
 from django.contrib import admin
-from django.http import HttpRequest
 
-from screening.models import Course, FacilityAccess, StepRequirement, TrainingSession
-
-
-@admin.register(Course)
-class CourseAdmin(admin.ModelAdmin[Course]):
-    list_display = [
-        "name",
-        "code",
-        "validity_months",
-        "hours",
-        "required_for_activation",
-        "per_facility",
-        "annual_hours_required",
-        "is_active",
-    ]
-    list_filter = ["required_for_activation", "per_facility", "is_active"]
-    search_fields = ["name", "code"]
-    prepopulated_fields = {"code": ["name"]}
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # Completions point at courses: retire a course (not active) instead.
-        return False
+from screening.models import StepRequirement
 
 
 @admin.register(StepRequirement)
@@ -35,39 +11,3 @@ class StepRequirementAdmin(admin.ModelAdmin[StepRequirement]):
     list_display = ["application_kind", "step_kind", "order"]
     list_filter = ["application_kind", "step_kind"]
     ordering = ["application_kind", "order"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin[Any]):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-@admin.register(FacilityAccess)
-class FacilityAccessAdmin(ReadOnlyAdmin):
-    """Grants change only through the lifecycle services (staff pages), never here."""
-
-    list_display = [
-        "person",
-        "facility",
-        "kind",
-        "status",
-        "level_effective",
-        "badge_number",
-        "expires_on",
-    ]
-    list_filter = ["status", "kind", "level_effective"]
-    search_fields = ["badge_number", "person__last_name", "person__email", "facility__code"]
-    list_select_related = ["person", "facility"]
-
-
-@admin.register(TrainingSession)
-class TrainingSessionAdmin(ReadOnlyAdmin):
-    list_display = ["course", "facility", "place", "starts_at", "capacity"]
-    list_filter = ["course"]
-    list_select_related = ["course", "facility"]

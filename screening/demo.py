@@ -21,8 +21,10 @@ from applications.services import (
     withdraw_application,
 )
 from facilities.models import Facility
-from screening import activation, services
-from screening.models import CheckOutcome, CheckType, Course, FacilityAccess, StepKind, StepState
+from screening import services
+from screening.models import CheckOutcome, CheckType, StepKind, StepState
+from volunteers import activation
+from volunteers.models import Course, FacilityAccess
 
 SAMPLE_PDF = b"%PDF-1.4\n% demo letter\n"
 

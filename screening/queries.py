@@ -7,7 +7,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 
 from applications.models import Application, Person, PossibleDuplicate, Status
 from facilities.access import Capability, facilities_for
-from screening.models import Ban, FacilityAccess
+from volunteers.models import Ban, FacilityAccess
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,12 @@
 from django.urls import path
 
 from screening.views import (
-    access,
     actions,
     application,
     coordinators,
     paper,
     people,
     queue,
-    roster,
-    sessions,
 )
 
 # Mounted under /staff/ in the "staff" namespace by pic/urls.py.
@@ -71,58 +68,6 @@ staff_patterns = [
         name="dismiss_duplicate",
     ),
     path("facilities/<str:code>/paper/", paper.paper_application, name="paper_application"),
-    path("facilities/<str:code>/roster/", roster.roster, name="roster"),
-    path("facilities/<str:code>/roster.csv", roster.roster_csv, name="roster_csv"),
-    path("facilities/<str:code>/access/<int:grant_id>/", access.access_detail, name="access"),
-    path(
-        "facilities/<str:code>/access/<int:grant_id>/trainings/",
-        access.record_completion,
-        name="access_completion",
-    ),
-    path(
-        "facilities/<str:code>/access/<int:grant_id>/tb-test/",
-        access.record_tb_test,
-        name="access_tb_test",
-    ),
-    path("facilities/<str:code>/access/<int:grant_id>/enrol/", access.enrol, name="access_enrol"),
-    path(
-        "facilities/<str:code>/access/<int:grant_id>/activate/",
-        access.activate,
-        name="access_activate",
-    ),
-    path(
-        "facilities/<str:code>/access/<int:grant_id>/upgrade/",
-        access.upgrade,
-        name="access_upgrade",
-    ),
-    path(
-        "facilities/<str:code>/access/<int:grant_id>/tb-tests/<int:test_id>/scan/",
-        access.tb_scan,
-        name="access_tb_scan",
-    ),
-    path(
-        "facilities/<str:code>/access/<int:grant_id>/approval-letter.pdf",
-        access.approval_letter,
-        name="access_letter",
-    ),
-    path(
-        "facilities/<str:code>/access/<int:grant_id>/badge.pdf",
-        access.badge_sheet,
-        name="access_badge",
-    ),
-    path("facilities/<str:code>/sessions/", sessions.facility_sessions, name="sessions"),
-    path(
-        "facilities/<str:code>/sessions/<int:session_id>/",
-        sessions.facility_session,
-        name="session",
-    ),
-    path(
-        "facilities/<str:code>/sessions/<int:session_id>/enrolments/<int:enrollment_id>/remove/",
-        sessions.cancel_enrolment,
-        name="cancel_enrolment",
-    ),
-    path("sessions/", sessions.statewide_sessions, name="statewide_sessions"),
-    path("sessions/<int:session_id>/", sessions.statewide_session, name="statewide_session"),
     path("facilities/<str:code>/coordinators/", coordinators.coordinators, name="coordinators"),
     path(
         "facilities/<str:code>/coordinators/<int:membership_id>/remove/",

@@ -55,8 +55,10 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
     request.getfixturevalue("transactional_db")
     from facilities.models import ProgramSettings
     from facilities.services import ensure_pic_coordinators_group
-    from screening.models import Course, StepRequirement
-    from screening.reference_data import seed_courses, seed_step_requirements
+    from screening.models import StepRequirement
+    from screening.reference_data import seed_step_requirements
+    from volunteers.models import Course
+    from volunteers.reference_data import seed_courses
 
     ProgramSettings.load()
     ensure_pic_coordinators_group()

@@ -1,12 +1,12 @@
 """Screening writes: review, steps and checks, decisions through the status service,
-grants, statewide bans, merging people, paper applications, coordinator accounts.
+merging people, paper applications, coordinator accounts.
 
 A package of modules with one public surface: import from `screening.services`.
-Trainings, activation and the access lifecycle are in screening.activation; the daily
-sweep in screening.sweep.
+Approval creates the grant through volunteers.services; statewide bans are written there
+too (re-exported here for the person page). Trainings, activation and the access lifecycle
+are in volunteers.activation; the daily sweep in volunteers.sweep.
 """
 
-from screening.services.bans import ban_person, lift_ban, standing_ban
 from screening.services.coordinators import add_coordinator
 from screening.services.decisions import (
     approval_problems,
@@ -25,6 +25,7 @@ from screening.services.review import (
     start_review,
     waive_step,
 )
+from volunteers.services import ban_person, lift_ban, standing_ban
 
 __all__ = [
     "GateClosed",

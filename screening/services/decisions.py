@@ -3,10 +3,9 @@
 from datetime import date
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from applications import age
 from applications import services as app_services
 from applications.models import (
@@ -16,16 +15,12 @@ from applications.models import (
     Mover,
     Status,
 )
-from applications.services import actor_label, transition
+from applications.services import transition
 from audit.services import record
-from screening.models import (
-    AccessEvent,
-    AccessStatus,
-    FacilityAccess,
-    StepState,
-)
-from screening.services.bans import standing_ban
+from screening.models import StepState
 from screening.services.errors import GateClosed, ScreeningError
+from volunteers.models import FacilityAccess
+from volunteers.services import create_grant, holds_live_access, standing_ban
 
 # Decisions ------------------------------------------------------------------------------
 
@@ -58,10 +53,7 @@ def approval_problems(application: Application, on: date | None = None) -> list[
         problems.append(
             _("Relationship conflict not resolved: %(who)s.") % {"who": str(relationship)}
         )
-    live = FacilityAccess.objects.live().filter(
-        person=application.person, facility=application.facility
-    )
-    if live.exists():
+    if holds_live_access(application):
         problems.append(
             _("The applicant already holds access at this facility: renew or change it.")
         )
@@ -97,27 +89,7 @@ def approve_application(
     )
     if note.strip():  # a staff note, never shown to the applicant
         app_services.append_event(moved, EventKind.NOTE, by=by, text=note.strip())
-    try:
-        with transaction.atomic():
-            grant = FacilityAccess.objects.create(
-                person=moved.person,
-                facility=moved.facility,
-                application=moved,
-                kind=moved.kind,
-                level_approved=level,
-            )
-    except IntegrityError:
-        # Another application of this person at this facility was approved at this moment.
-        raise GateClosed(
-            [_("The applicant already holds access at this facility: renew or change it.")]
-        ) from None
-    AccessEvent.objects.create(
-        access=grant,
-        actor=by if isinstance(by, User) else None,
-        actor_label=actor_label(by),
-        to_status=AccessStatus.PENDING_ACTIVATION,
-        text=_("Created by approval of %(reference)s.") % {"reference": moved.reference},
-    )
+    grant = create_grant(application=moved, level=level, by=by)
     record(
         by=by,
         action="screening.application_approved",

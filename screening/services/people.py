@@ -16,15 +16,9 @@ from applications.models import (
     Status,
 )
 from audit.services import record
-from screening.models import (
-    Ban,
-    Enrollment,
-    FacilityAccess,
-    TBTest,
-    TrainingCompletion,
-)
-from screening.services.bans import standing_ban
 from screening.services.errors import ScreeningError
+from volunteers.models import FacilityAccess
+from volunteers.services import move_standing
 
 # People ---------------------------------------------------------------------------------
 
@@ -66,17 +60,7 @@ def merge_people(*, keep: Person, merge: Person, by: Any) -> Person:
         Application.objects.filter(person=merge).values_list("reference", flat=True)
     )
     Application.objects.filter(person=merge).update(person=keep)
-    FacilityAccess.objects.filter(person=merge).update(person=keep)
-    if standing_ban(merge) and standing_ban(keep):
-        Ban.objects.active().filter(person=merge).update(
-            lifted_at=timezone.now(), lift_reason=_("Merged into another person's ban.")
-        )
-    Ban.objects.filter(person=merge).update(person=keep)
-    # Trainings, TB tests and sign-ups hang off the person: deleting `merge` would cascade.
-    TrainingCompletion.objects.filter(person=merge).update(person=keep)
-    TBTest.objects.filter(person=merge).update(person=keep)
-    kept_sessions = Enrollment.objects.filter(person=keep).values("session")
-    Enrollment.objects.filter(person=merge).exclude(session__in=kept_sessions).update(person=keep)
+    move_standing(keep=keep, merge=merge)
     for field in (
         "ssn_encrypted",
         "ssn_last4",

@@ -16,10 +16,11 @@ from audit.services import record
 from facilities.access import Capability, has_capability, is_pic_coordinator, staff_required
 from facilities.models import ProgramSettings
 from screening import forms as F
-from screening.models import FacilityAccess, ScreeningStep, StepKind
+from screening.models import ScreeningStep, StepKind
 from screening.queries import statewide_facts
 from screening.services import approval_problems, standing_ban
 from screening.views.common import staff_application
+from volunteers.models import FacilityAccess
 
 
 @dataclass(frozen=True)

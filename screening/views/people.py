@@ -16,9 +16,9 @@ from applications.services import ApplicationError
 from facilities.access import Capability, is_pic_coordinator, staff_required
 from screening import forms as F
 from screening import services
-from screening.models import Ban, FacilityAccess
 from screening.queries import applications_of, statewide_facts
 from screening.views.common import staff_person
+from volunteers.models import Ban, FacilityAccess
 
 
 def _context(request: HttpRequest, person: Person, **bound: Any) -> dict[str, Any]:

@@ -10,10 +10,10 @@ from django.test import Client
 from django.utils import timezone
 
 from applications import age
-from screening import activation
-from screening.models import AccessStatus, Course, FacilityAccess
 from tests.factories import STAFF_PASSWORD, MembershipFactory
-from tests.screening.test_activation_flow import approved_grant
+from tests.volunteers.test_activation_flow import approved_grant
+from volunteers import activation
+from volunteers.models import AccessStatus, Course, FacilityAccess
 
 
 def shot(page: Any, artifacts: Path, name: str) -> None:

@@ -65,6 +65,10 @@ def test_the_walker_sees_the_staff_routes() -> None:
 
     assert {"staff/", "staff/login/", "staff/logout/", "staff/facilities/<str:code>/"} <= routes
     assert len(guarded_routes()) >= 2
+    # The volunteers app's staff pages keep their /staff/ paths in their own namespace.
+    names = {name for _route, name, _pattern in guarded_routes()}
+    assert {"volunteers:roster", "volunteers:access", "volunteers:statewide_sessions"} <= names
+    assert "staff/facilities/<str:code>/access/<int:grant_id>/" in routes
 
 
 def test_the_public_staff_routes_exist_and_are_really_public() -> None:

@@ -29,8 +29,9 @@ from applications.services import (
 )
 from facilities.models import Facility
 from screening import services
-from screening.models import FacilityAccess, StepKind
+from screening.models import StepKind
 from tests.factories import UserFactory, fill_section, school_letter, valid_answers
+from volunteers.models import FacilityAccess
 
 _counter = itertools.count(1)
 
@@ -183,8 +184,8 @@ def approved(
 
 def activated(facility: Facility, *, by: User, **options: Any) -> FacilityAccess:
     """An approved application's grant with every training and a TB test done, activated."""
-    from screening import activation
-    from screening.models import Course
+    from volunteers import activation
+    from volunteers.models import Course
 
     _application, grant = approved(facility, by=by, **options)
     for course in Course.objects.filter(is_active=True, required_for_activation=True):

@@ -13,14 +13,7 @@ from applications.services import IllegalMove
 from audit.models import AuditEvent
 from facilities.models import Facility
 from screening import services
-from screening.models import (
-    AccessEvent,
-    AccessStatus,
-    FacilityAccess,
-    ScreeningStep,
-    StepKind,
-    StepState,
-)
+from screening.models import ScreeningStep, StepKind, StepState
 from screening.services import GateClosed, ScreeningError, approval_problems
 from tests.screening.helpers import (
     approved,
@@ -32,6 +25,7 @@ from tests.screening.helpers import (
     pass_all_steps,
     ready_for_approval,
 )
+from volunteers.models import AccessEvent, AccessStatus, FacilityAccess
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,9 @@ from applications.models import Application, EventKind, Status
 from applications.services import IllegalMove
 from facilities.models import Facility, Role
 from screening import services
-from screening.models import FacilityAccess
 from tests.conftest import member
 from tests.screening.helpers import ready_for_approval
+from volunteers.models import FacilityAccess
 
 ALREADY_MOVED = re.compile(
     r"This application was already moved to “(Approved|Declined)” by \S+@\S+ "

@@ -14,15 +14,7 @@ from applications import age
 from applications.models import Application, DuplicateReason, Person, PossibleDuplicate
 from audit.models import AuditEvent
 from facilities.models import Facility
-from screening import activation, services
-from screening.models import (
-    Ban,
-    Course,
-    Enrollment,
-    FacilityAccess,
-    TBTest,
-    TrainingCompletion,
-)
+from screening import services
 from screening.services import ScreeningError, merge_problems
 from tests.screening.helpers import (
     approved,
@@ -33,6 +25,8 @@ from tests.screening.helpers import (
     queue_references,
     unique_ssn,
 )
+from volunteers import activation
+from volunteers.models import Ban, Course, Enrollment, FacilityAccess, TBTest, TrainingCompletion
 
 pytestmark = pytest.mark.django_db
 

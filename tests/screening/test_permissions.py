@@ -25,16 +25,8 @@ from applications.models import Application, Person, PossibleDuplicate
 from applications.services import add_document, flag_possible_duplicates, submit_application
 from facilities.access import Capability
 from facilities.models import Facility, Membership, Role
-from screening import activation, services
-from screening.activation import record_tb_test
-from screening.models import (
-    Course,
-    Enrollment,
-    FacilityAccess,
-    ScreeningStep,
-    StepKind,
-    TrainingSession,
-)
+from screening import services
+from screening.models import ScreeningStep, StepKind
 from tests.conftest import member
 from tests.factories import FacilityFactory, StaffUserFactory, UserFactory
 from tests.screening.helpers import (
@@ -44,6 +36,9 @@ from tests.screening.helpers import (
     in_review,
     make_application,
 )
+from volunteers import activation
+from volunteers.activation import record_tb_test
+from volunteers.models import Course, Enrollment, FacilityAccess, TrainingSession
 
 VIEW, RECORD, DECIDE, PROGRAM = (
     Capability.VIEW,
@@ -410,19 +405,19 @@ ROUTES = [
         success=302,
     ),
     # Facility access, rosters and training sessions.
-    Route("staff:roster", "get", VIEW, code),
-    Route("staff:roster_csv", "get", VIEW, code),
-    Route("staff:access", "get", VIEW, grant_kwargs("pending")),
-    Route("staff:access_letter", "get", VIEW, grant_kwargs("active")),
-    Route("staff:access_badge", "get", VIEW, grant_kwargs("active")),
+    Route("volunteers:roster", "get", VIEW, code),
+    Route("volunteers:roster_csv", "get", VIEW, code),
+    Route("volunteers:access", "get", VIEW, grant_kwargs("pending")),
+    Route("volunteers:access_letter", "get", VIEW, grant_kwargs("active")),
+    Route("volunteers:access_badge", "get", VIEW, grant_kwargs("active")),
     Route(
-        "staff:access_tb_scan",
+        "volunteers:access_tb_scan",
         "get",
         VIEW,
         lambda p: {"code": p.facility.code, "grant_id": p.active.pk, "test_id": p.tb_test_id},
     ),
     Route(
-        "staff:access_completion",
+        "volunteers:access_completion",
         "post",
         RECORD,
         grant_kwargs("pending"),
@@ -433,7 +428,7 @@ ROUTES = [
         302,
     ),
     Route(
-        "staff:access_tb_test",
+        "volunteers:access_tb_test",
         "post",
         RECORD,
         grant_kwargs("pending"),
@@ -441,7 +436,7 @@ ROUTES = [
         302,
     ),
     Route(
-        "staff:access_enrol",
+        "volunteers:access_enrol",
         "post",
         RECORD,
         grant_kwargs("pending"),
@@ -449,14 +444,14 @@ ROUTES = [
         302,
     ),
     # Nothing is done yet: the page again, with what activation still needs.
-    Route("staff:access_activate", "post", DECIDE, grant_kwargs("pending")),
+    Route("volunteers:access_activate", "post", DECIDE, grant_kwargs("pending")),
     # Already at offender contact: the page again, with the refusal.
-    Route("staff:access_upgrade", "post", DECIDE, grant_kwargs("active")),
-    Route("staff:sessions", "get", VIEW, code),
-    Route("staff:sessions", "post", RECORD, code, new_session, 302),
-    Route("staff:session", "get", VIEW, session_kwargs),
+    Route("volunteers:access_upgrade", "post", DECIDE, grant_kwargs("active")),
+    Route("volunteers:sessions", "get", VIEW, code),
+    Route("volunteers:sessions", "post", RECORD, code, new_session, 302),
+    Route("volunteers:session", "get", VIEW, session_kwargs),
     Route(
-        "staff:session",
+        "volunteers:session",
         "post",
         RECORD,
         session_kwargs,
@@ -464,15 +459,15 @@ ROUTES = [
         302,
     ),
     Route(
-        "staff:cancel_enrolment",
+        "volunteers:cancel_enrolment",
         "post",
         RECORD,
         lambda p: {**session_kwargs(p), "enrollment_id": p.enrollment.pk},
         success=302,
     ),
-    Route("staff:statewide_sessions", "get", PROGRAM, scoped=False, cap_first=True),
+    Route("volunteers:statewide_sessions", "get", PROGRAM, scoped=False, cap_first=True),
     Route(
-        "staff:statewide_sessions",
+        "volunteers:statewide_sessions",
         "post",
         PROGRAM,
         data=new_session,
@@ -481,7 +476,7 @@ ROUTES = [
         cap_first=True,
     ),
     Route(
-        "staff:statewide_session",
+        "volunteers:statewide_session",
         "get",
         PROGRAM,
         lambda p: {"session_id": p.statewide.pk},
@@ -489,7 +484,7 @@ ROUTES = [
         cap_first=True,
     ),
     Route(
-        "staff:statewide_session",
+        "volunteers:statewide_session",
         "post",
         PROGRAM,
         lambda p: {"session_id": p.statewide.pk},

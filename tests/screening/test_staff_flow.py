@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 
 from applications.models import Status
-from screening.models import AccessStatus, FacilityAccess, StepState
+from screening.models import StepState
 from tests.factories import submitted_application
+from volunteers.models import AccessStatus, FacilityAccess
 
 
 @pytest.mark.django_db

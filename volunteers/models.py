@@ -1,0 +1,404 @@
+"""Volunteers: a person's standing at a facility once approved: facility access and its
+events, statewide bans, trainings and sessions, TB tests, badges, reminders, the sweep."""
+
+import uuid
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import AccessLevel, Application, Kind, Person, private_storage
+from facilities.models import Facility
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
+
+class AccessStatus(models.TextChoices):
+    PENDING_ACTIVATION = "pending_activation", _("Pending activation")
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    EXPIRED = "expired", _("Expired")
+    ENDED = "ended", _("Ended")
+    REVOKED = "revoked", _("Revoked")
+
+
+LIVE_ACCESS = (
+    AccessStatus.PENDING_ACTIVATION,
+    AccessStatus.ACTIVE,
+    AccessStatus.SUSPENDED,
+    AccessStatus.EXPIRED,
+)
+# DESIGN: the facility access lifecycle and its only moves.
+ACCESS_TRANSITIONS: dict[str, set[str]] = {
+    AccessStatus.PENDING_ACTIVATION: {
+        AccessStatus.ACTIVE,
+        AccessStatus.ENDED,
+        AccessStatus.REVOKED,
+    },
+    AccessStatus.ACTIVE: {
+        AccessStatus.SUSPENDED,
+        AccessStatus.EXPIRED,
+        AccessStatus.ENDED,
+        AccessStatus.REVOKED,
+    },
+    AccessStatus.SUSPENDED: {AccessStatus.ACTIVE, AccessStatus.ENDED, AccessStatus.REVOKED},
+    AccessStatus.EXPIRED: {AccessStatus.ACTIVE, AccessStatus.ENDED},
+}
+
+
+class FacilityAccessQuerySet(models.QuerySet["FacilityAccess"]):
+    def live(self) -> "FacilityAccessQuerySet":
+        return self.filter(status__in=LIVE_ACCESS)
+
+    def visible_to(self, user: "User | AnonymousUser", cap: str) -> "FacilityAccessQuerySet":
+        from facilities.access import facilities_for
+
+        return self.filter(facility__in=facilities_for(user, cap))
+
+    def ready_for_contact(self, on: date) -> "FacilityAccessQuerySet":
+        """Active grants approved at contact, activated as no contact, now eligible."""
+        return self.filter(
+            status=AccessStatus.ACTIVE,
+            level_approved=AccessLevel.CONTACT,
+            level_effective=AccessLevel.NO_CONTACT,
+            contact_eligible_on__lte=on,
+        )
+
+
+class FacilityAccess(models.Model):
+    """The grant an approved application produces, with its own lifecycle."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="grants")
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="grants")
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="grant")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    level_approved = models.CharField(max_length=12, choices=AccessLevel.choices)
+    level_effective = models.CharField(max_length=12, choices=AccessLevel.choices, blank=True)
+    status = models.CharField(
+        max_length=20, choices=AccessStatus.choices, default=AccessStatus.PENDING_ACTIVATION
+    )
+    badge_number = models.CharField(max_length=24, unique=True, null=True, blank=True)
+    starts_on = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+    # Approved at contact but activated before the 19th birthday: the day it may be upgraded.
+    contact_eligible_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FacilityAccessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "facility access"
+        verbose_name_plural = "facility access grants"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "facility"],
+                condition=models.Q(status__in=LIVE_ACCESS),
+                name="one_live_grant_per_person_facility",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=AccessStatus.values), name="access_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level_approved__in=AccessLevel.values),
+                name="access_level_approved_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level_effective="")
+                | models.Q(level_effective__in=AccessLevel.values),
+                name="access_level_effective_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=Kind.values), name="access_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} at {self.facility.code}: {self.get_status_display()}"
+
+    def can_transition_to(self, status: str) -> bool:
+        return status in ACCESS_TRANSITIONS.get(self.status, set())
+
+
+class AccessEvent(models.Model):
+    access = models.ForeignKey(FacilityAccess, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=255, blank=True)
+    from_status = models.CharField(max_length=20, choices=AccessStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=AccessStatus.choices)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.access_id}: {self.from_status} → {self.to_status}"
+
+
+class BanQuerySet(models.QuerySet["Ban"]):
+    def active(self) -> "BanQuerySet":
+        return self.filter(lifted_at__isnull=True)
+
+
+class Ban(models.Model):
+    """A statewide ban: no approval or activation anywhere while it stands (rule 2)."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="bans")
+    reason = models.TextField()
+    banned_on = models.DateField()
+    banned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lift_reason = models.TextField(blank=True)
+
+    objects = BanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(lifted_at__isnull=True),
+                name="one_standing_ban_per_person",
+            ),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="ban_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Ban of {self.person} from {self.banned_on}"
+
+
+# Trainings, TB tests and activation ---------------------------------------------------
+
+
+class Course(models.Model):
+    """A training in the catalogue the PIC Coordinator keeps (DESIGN rules 3 and 8)."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    validity_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Empty: a completion never expires."
+    )
+    hours = models.DecimalField(max_digits=5, decimal_places=2, default=1)
+    required_for_activation = models.BooleanField(default=False)
+    kinds = models.JSONField(
+        default=list, blank=True, help_text="Application kinds it applies to; empty: all."
+    )
+    levels = models.JSONField(
+        default=list, blank=True, help_text="Access levels it applies to; empty: all."
+    )
+    per_facility = models.BooleanField(
+        default=False, help_text="A completion counts only at the facility where it was done."
+    )
+    annual_hours_required = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Hours of completions needed in any rolling 12 months (annual in-service).",
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def applies_to(self, kind: str, level: str) -> bool:
+        return (not self.kinds or kind in self.kinds) and (not self.levels or level in self.levels)
+
+
+class TrainingSessionQuerySet(models.QuerySet["TrainingSession"]):
+    def upcoming(self, now: datetime) -> "TrainingSessionQuerySet":
+        return self.filter(starts_at__gte=now)
+
+    def visible_to(self, user: "User | AnonymousUser", cap: str) -> "TrainingSessionQuerySet":
+        from facilities.access import facilities_for, is_pic_coordinator
+
+        if is_pic_coordinator(user):
+            return self.all()
+        return self.filter(facility__in=facilities_for(user, cap))
+
+
+class TrainingSession(models.Model):
+    """A facility's session (its coordinators run it) or a statewide one (no facility)."""
+
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="sessions")
+    facility = models.ForeignKey(
+        Facility,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+        help_text="Empty for a statewide session.",
+    )
+    place = models.CharField(max_length=200)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    capacity = models.PositiveSmallIntegerField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    attendance_recorded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TrainingSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="session_ends_after_start",
+            ),
+            models.CheckConstraint(condition=models.Q(capacity__gt=0), name="session_has_capacity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course} · {self.starts_at:%Y-%m-%d %H:%M} · {self.place}"
+
+    @property
+    def is_statewide(self) -> bool:
+        return self.facility_id is None
+
+
+class Enrollment(models.Model):
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.CASCADE, related_name="enrollments"
+    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="enrollments")
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    enrolled_at = models.DateTimeField(auto_now_add=True)
+    attended = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["person__last_name", "person__first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "person"], name="enrollment_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} in {self.session}"
+
+
+class TrainingCompletion(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="completions")
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="completions")
+    facility = models.ForeignKey(
+        Facility, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    completed_on = models.DateField()
+    hours = models.DecimalField(max_digits=5, decimal_places=2)
+    session = models.ForeignKey(
+        TrainingSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-completed_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(hours__gt=0), name="completion_has_hours"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.course} on {self.completed_on}"
+
+
+def _tb_scan_path(instance: "TBTest", filename: str) -> str:
+    return f"tb/{instance.person.public_id}/{uuid.uuid4().hex}"
+
+
+class TBResult(models.TextChoices):
+    NEGATIVE = "negative", _("Negative")
+    POSITIVE_CLEARED = "positive_cleared", _("Positive, cleared by chest X-ray")
+    POSITIVE = "positive", _("Positive, not cleared")
+
+
+class TBTest(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="tb_tests")
+    tested_on = models.DateField()
+    result = models.CharField(max_length=20, choices=TBResult.choices)
+    valid_until = models.DateField()
+    scan = models.FileField(
+        storage=private_storage, upload_to=_tb_scan_path, blank=True, max_length=200
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-tested_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(result__in=TBResult.values), name="tb_result_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"TB test {self.tested_on}: {self.get_result_display()}"
+
+    @property
+    def is_clear(self) -> bool:
+        return self.result in (TBResult.NEGATIVE, TBResult.POSITIVE_CLEARED)
+
+
+class BadgeCounter(models.Model):
+    """The last badge number given at a facility; its row is locked to give the next."""
+
+    facility = models.OneToOneField(Facility, on_delete=models.CASCADE, primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.facility_id}: {self.last}"
+
+
+class Reminder(models.Model):
+    """A reminder sent for one item at one threshold: each goes out once (rule 8)."""
+
+    item_type = models.CharField(max_length=30)
+    item_id = models.PositiveBigIntegerField()
+    days_before = models.SmallIntegerField()
+    due_on = models.DateField()
+    sent_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item_type", "item_id", "days_before", "due_on"], name="reminder_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_type} {self.item_id} at {self.days_before} days"
+
+
+class SweepRun(models.Model):
+    """One row per day the daily sweep completed: a second run that day does nothing."""
+
+    day = models.DateField(unique=True)
+    finished_at = models.DateTimeField(auto_now_add=True)
+    summary = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"sweep {self.day}"

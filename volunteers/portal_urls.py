@@ -1,0 +1,12 @@
+from django.urls import path
+
+from volunteers.views import portal
+
+# Mounted under /account/ (the volunteer's pages that live in volunteers/).
+app_name = "volunteers_portal"
+urlpatterns = [
+    path("access/", portal.my_access, name="access"),
+    path("sessions/", portal.my_sessions, name="sessions"),
+    path("sessions/<int:session_id>/sign-up/", portal.sign_up, name="sign_up"),
+    path("sessions/<int:session_id>/cancel/", portal.cancel, name="cancel"),
+]

@@ -1,0 +1,49 @@
+"""The grant an approval creates: screening's approval calls create_grant."""
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from applications.models import Application
+from applications.services import actor_label
+from volunteers.errors import GateClosed
+from volunteers.models import AccessEvent, AccessStatus, FacilityAccess
+
+
+def holds_live_access(application: Application) -> bool:
+    """Whether the applicant already holds live access at the application's facility."""
+    return (
+        FacilityAccess.objects.live()
+        .filter(person=application.person, facility=application.facility)
+        .exists()
+    )
+
+
+@transaction.atomic
+def create_grant(*, application: Application, level: str, by: Any) -> FacilityAccess:
+    """The pending grant of an application just approved at `level`; its first event.
+    GateClosed when another of the person's applications at that facility won the race."""
+    try:
+        with transaction.atomic():
+            grant = FacilityAccess.objects.create(
+                person=application.person,
+                facility=application.facility,
+                application=application,
+                kind=application.kind,
+                level_approved=level,
+            )
+    except IntegrityError:
+        # Another application of this person at this facility was approved at this moment.
+        raise GateClosed(
+            [_("The applicant already holds access at this facility: renew or change it.")]
+        ) from None
+    AccessEvent.objects.create(
+        access=grant,
+        actor=by if isinstance(by, User) else None,
+        actor_label=actor_label(by),
+        to_status=AccessStatus.PENDING_ACTIVATION,
+        text=_("Created by approval of %(reference)s.") % {"reference": application.reference},
+    )
+    return grant

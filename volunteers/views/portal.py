@@ -1,0 +1,88 @@
+"""The volunteer's own pages under /account/: access, badge, trainings, what is due, and
+the training sessions open to them."""
+
+from django.contrib import messages
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from applications import age
+from applications.access import applicant_required
+from applications.models import Person
+from applications.services import ApplicationError, person_for_login
+from volunteers import activation
+from volunteers.compliance import person_items
+from volunteers.models import AccessStatus, FacilityAccess, TrainingSession
+
+
+def _person(request: HttpRequest) -> Person:
+    return person_for_login(user=request.user)  # type: ignore[arg-type]
+
+
+def open_sessions(person: Person) -> QuerySet[TrainingSession]:
+    """Upcoming sessions this person may join: their facilities', and statewide ones while
+    any of their access is pending activation."""
+    grants = FacilityAccess.objects.live().filter(person=person)
+    condition = Q(facility__in=grants.values("facility"))
+    if grants.filter(status=AccessStatus.PENDING_ACTIVATION).exists():
+        condition |= Q(facility__isnull=True)
+    return (
+        TrainingSession.objects.upcoming(timezone.now())
+        .filter(condition)
+        .select_related("course", "facility")
+    )
+
+
+@applicant_required
+@require_GET
+def my_access(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    today = age.today()
+    context = {
+        "grants": person_items(person, today),
+        "today": today,
+        "enrollments": person.enrollments.filter(
+            session__starts_at__gte=timezone.now()
+        ).select_related("session__course", "session__facility"),
+    }
+    return render(request, "volunteers/portal_access.html", context)
+
+
+@applicant_required
+@require_GET
+def my_sessions(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    mine = set(person.enrollments.values_list("session_id", flat=True))
+    sessions = [(s, s.pk in mine) for s in open_sessions(person)]
+    return render(request, "volunteers/portal_sessions.html", {"sessions": sessions})
+
+
+@applicant_required
+@require_POST
+def sign_up(request: HttpRequest, session_id: int) -> HttpResponse:
+    person = _person(request)
+    session = get_object_or_404(open_sessions(person), pk=session_id)
+    try:
+        activation.enrol(session=session, person=person, by=request.user)
+    except ApplicationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("You are signed up."))
+    return redirect("volunteers_portal:sessions")
+
+
+@applicant_required
+@require_POST
+def cancel(request: HttpRequest, session_id: int) -> HttpResponse:
+    person = _person(request)
+    enrollment = get_object_or_404(person.enrollments, session_id=session_id)
+    try:
+        activation.cancel_enrolment(enrollment=enrollment, by=request.user)
+    except ApplicationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("You are no longer signed up."))
+    return redirect("volunteers_portal:sessions")
