@@ -202,6 +202,16 @@ class ProgramSettings(models.Model):
         decimal_places=2,
         default=Decimal("34.79"),
     )
+    renewal_check_window_months = models.PositiveSmallIntegerField(
+        "background check window for renewal (months)",
+        default=12,
+        help_text="Renewal needs a cleared background check no older than this.",
+    )
+    agreement_signing_days = models.PositiveSmallIntegerField(
+        "days to sign a new agreement version",
+        default=30,
+        help_text="Active volunteers must sign a newly published agreement within this many days.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

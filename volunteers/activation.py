@@ -20,6 +20,7 @@ from volunteers.compliance import access_validity_end, activation_problems, add_
 from volunteers.errors import GateClosed, VolunteerError
 from volunteers.models import (
     AccessEvent,
+    AccessEventKind,
     AccessStatus,
     BadgeCounter,
     Course,
@@ -187,9 +188,17 @@ def record_tb_test(
 
 
 def move_access(
-    *, grant: FacilityAccess, to: str, by: Any, text: str = "", **fields: Any
+    *,
+    grant: FacilityAccess,
+    to: str,
+    by: Any,
+    text: str = "",
+    kind: str = "",
+    data: dict[str, Any] | None = None,
+    **fields: Any,
 ) -> FacilityAccess:
-    """The only writer of a grant's status: lock, refuse illegal moves, append the event."""
+    """The only writer of a grant's status: lock, refuse illegal moves, append the event
+    (of `kind`, or the kind the move implies)."""
     locked = FacilityAccess.objects.select_for_update().get(pk=grant.pk)
     if not locked.can_transition_to(to):
         raise VolunteerError(
@@ -198,11 +207,14 @@ def move_access(
         )
     from_status = locked.status
     locked.status = to
+    fields.setdefault("status_since", age.today())
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.save(update_fields=["status", "updated_at", *fields])
     AccessEvent.objects.create(
         access=locked,
+        kind=kind or implied_event_kind(from_status, to),
+        data=data or {},
         actor=_user(by),
         actor_label=str(getattr(by, "email", "") or by or ""),
         from_status=from_status,
@@ -210,6 +222,22 @@ def move_access(
         text=text,
     )
     return locked
+
+
+def implied_event_kind(from_status: str, to: str) -> str:
+    """The event kind a status move means when the caller names none."""
+    if to == AccessStatus.ACTIVE:
+        return {
+            AccessStatus.PENDING_ACTIVATION: AccessEventKind.ACTIVATED,
+            AccessStatus.SUSPENDED: AccessEventKind.RESTORED,
+            AccessStatus.EXPIRED: AccessEventKind.RENEWED,
+        }.get(AccessStatus(from_status), AccessEventKind.NOTE)
+    return {
+        AccessStatus.SUSPENDED: AccessEventKind.SUSPENDED,
+        AccessStatus.EXPIRED: AccessEventKind.EXPIRED,
+        AccessStatus.ENDED: AccessEventKind.ENDED,
+        AccessStatus.REVOKED: AccessEventKind.REVOKED,
+    }.get(AccessStatus(to), AccessEventKind.NOTE)
 
 
 def _next_badge(facility: Facility) -> str:
@@ -292,6 +320,8 @@ def upgrade_to_contact(*, grant: FacilityAccess, by: Any, on: date | None = None
     grant.save(update_fields=["level_effective", "contact_eligible_on", "updated_at"])
     AccessEvent.objects.create(
         access=grant,
+        kind=AccessEventKind.LEVEL_CHANGED,
+        data={"from": AccessLevel.NO_CONTACT, "to": AccessLevel.CONTACT},
         actor=_user(by),
         actor_label=str(getattr(by, "email", "") or by or ""),
         from_status=grant.status,

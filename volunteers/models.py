@@ -9,7 +9,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import AccessLevel, Application, Kind, Person, private_storage
+from applications.models import (
+    AccessLevel,
+    Application,
+    Kind,
+    Person,
+    ProgramArea,
+    private_storage,
+)
 from facilities.models import Facility
 
 if TYPE_CHECKING:
@@ -87,6 +94,14 @@ class FacilityAccess(models.Model):
     expires_on = models.DateField(null=True, blank=True)
     # Approved at contact but activated before the 19th birthday: the day it may be upgraded.
     contact_eligible_on = models.DateField(null=True, blank=True)
+    # The day the grant entered its current status (the clearance list's "last 12 months").
+    status_since = models.DateField(null=True, blank=True)
+    # A suspension's review date, put in the coordinators' digest on that day.
+    review_on = models.DateField(null=True, blank=True)
+    # Recorded when a grant ends or is revoked: None until asked.
+    badge_returned = models.BooleanField(null=True, blank=True)
+    badge_returned_on = models.DateField(null=True, blank=True)
+    exit_note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -126,8 +141,27 @@ class FacilityAccess(models.Model):
         return status in ACCESS_TRANSITIONS.get(self.status, set())
 
 
+class AccessEventKind(models.TextChoices):
+    """What happened to a grant: each lifecycle move has its own kind, so reports count them."""
+
+    CREATED = "created", _("Approved (pending activation)")
+    ACTIVATED = "activated", _("Activated")
+    SUSPENDED = "suspended", _("Suspended")
+    RESTORED = "restored", _("Restored")
+    RENEWED = "renewed", _("Renewed")
+    LEVEL_CHANGED = "level_changed", _("Level changed")
+    ENDED = "ended", _("Ended")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
+    RECHECK_RECORDED = "recheck_recorded", _("Background re-check recorded")
+    NOTE = "note", _("Note")
+
+
 class AccessEvent(models.Model):
     access = models.ForeignKey(FacilityAccess, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=AccessEventKind.choices, blank=True)
+    # What the move relied on or carried (a renewal's checked items, a review date, ...).
+    data = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -402,3 +436,205 @@ class SweepRun(models.Model):
 
     def __str__(self) -> str:
         return f"sweep {self.day}"
+
+
+# Service hours ---------------------------------------------------------------------------
+
+
+class HourStatus(models.TextChoices):
+    PENDING = "pending", _("Pending approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class HourSource(models.TextChoices):
+    PORTAL = "portal", _("Logged by the volunteer")
+    STAFF = "staff", _("Entered by staff")
+    KIOSK = "kiosk", _("Gate kiosk")
+    IMPORT = "import", _("Sign-in sheet")
+
+
+class HourEntryQuerySet(models.QuerySet["HourEntry"]):
+    def approved(self) -> "HourEntryQuerySet":
+        return self.filter(status=HourStatus.APPROVED)
+
+    def pending(self) -> "HourEntryQuerySet":
+        return self.filter(status=HourStatus.PENDING)
+
+    def visible_to(self, user: "User | AnonymousUser", cap: str) -> "HourEntryQuerySet":
+        from facilities.access import facilities_for
+
+        return self.filter(facility__in=facilities_for(user, cap))
+
+
+class HourEntry(models.Model):
+    """Service hours one person gave at one facility on one day (DESIGN: hours, rule 9)."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="hour_entries")
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="hour_entries")
+    access = models.ForeignKey(
+        FacilityAccess, on_delete=models.PROTECT, related_name="hour_entries"
+    )
+    worked_on = models.DateField()
+    program_area = models.CharField(max_length=24, choices=ProgramArea.choices)
+    hours = models.DecimalField(max_digits=4, decimal_places=2)
+    # Kiosk visits and sign-in sheets carry times; hours logged by hand need not.
+    starts_at = models.TimeField(null=True, blank=True)
+    ends_at = models.TimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=HourStatus.choices, default=HourStatus.PENDING)
+    source = models.CharField(max_length=10, choices=HourSource.choices)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reject_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = HourEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-worked_on", "-pk"]
+        verbose_name_plural = "hour entries"
+        indexes = [
+            models.Index(fields=["facility", "status", "worked_on"], name="hours_facility_status"),
+            models.Index(fields=["person", "worked_on"], name="hours_person_day"),
+            models.Index(fields=["access", "status", "worked_on"], name="hours_access_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(hours__gt=0) & models.Q(hours__lte=16), name="hours_in_range"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=HourStatus.values), name="hours_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(source__in=HourSource.values), name="hours_source_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(program_area__in=ProgramArea.values),
+                name="hours_program_area_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=HourStatus.REJECTED) | ~models.Q(reject_reason=""),
+                name="hours_rejection_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} at {self.facility_id} on {self.worked_on}: {self.hours} h"
+
+
+# Agreements and the PREA acknowledgment ---------------------------------------------------
+
+
+class AgreementKind(models.TextChoices):
+    SERVICE = "service_agreement", _("Volunteer service agreement")
+    CONDUCT = "code_of_conduct", _("Code of conduct and contraband rules")
+    CONFIDENTIALITY = "confidentiality", _("Confidentiality agreement")
+    PREA = "prea", _("PREA zero-tolerance acknowledgment")
+
+
+class AgreementVersionQuerySet(models.QuerySet["AgreementVersion"]):
+    def in_effect(self, on: date) -> "AgreementVersionQuerySet":
+        """The current version of each kind on a date: the latest already in effect."""
+        latest = (
+            self.model.objects.filter(kind=models.OuterRef("kind"), effective_on__lte=on)
+            .order_by("-effective_on", "-version")
+            .values("pk")[:1]
+        )
+        return self.filter(pk=models.Subquery(latest))
+
+
+class AgreementVersion(models.Model):
+    """One published text of one agreement; required of every kind of applicant (rule 3)."""
+
+    kind = models.CharField(max_length=24, choices=AgreementKind.choices)
+    version = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    text_en = models.TextField()
+    text_es = models.TextField(blank=True)
+    effective_on = models.DateField()
+    # sha256 of the English and Spanish texts as published: a signature stores it too.
+    content_hash = models.CharField(max_length=64)
+    published_at = models.DateTimeField(auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = AgreementVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="agreement_version_unique"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=AgreementKind.values), name="agreement_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.version}"
+
+
+def _signature_scan_path(instance: "AgreementSignature", filename: str) -> str:
+    return f"agreements/{instance.person.public_id}/{uuid.uuid4().hex}"
+
+
+class AgreementSignature(models.Model):
+    """A person's signature of one version: typed name, when, from where, and what text."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="signatures")
+    version = models.ForeignKey(
+        AgreementVersion, on_delete=models.PROTECT, related_name="signatures"
+    )
+    signed_name = models.CharField(max_length=200)
+    signed_on = models.DateField()
+    signed_at = models.DateTimeField(auto_now_add=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    version_hash = models.CharField(max_length=64)
+    language = models.CharField(max_length=5, default="en")
+    # Paper: staff record the signature with a scan, on behalf of the person.
+    on_behalf = models.BooleanField(default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    scan = models.FileField(
+        storage=private_storage, upload_to=_signature_scan_path, blank=True, max_length=200
+    )
+
+    class Meta:
+        ordering = ["-signed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "version"], name="signature_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} signed {self.version}"
+
+
+class InactivityFlag(models.Model):
+    """Active access with no approved hours for the program setting's months (rule 9)."""
+
+    access = models.ForeignKey(
+        FacilityAccess, on_delete=models.CASCADE, related_name="inactivity_flags"
+    )
+    flagged_on = models.DateField()
+    cleared_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-flagged_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["access"],
+                condition=models.Q(cleared_on__isnull=True),
+                name="one_open_inactivity_flag",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.access_id} inactive since {self.flagged_on}"

@@ -6,10 +6,11 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from applications import age
 from applications.models import Application
 from applications.services import actor_label
 from volunteers.errors import GateClosed
-from volunteers.models import AccessEvent, AccessStatus, FacilityAccess
+from volunteers.models import AccessEvent, AccessEventKind, AccessStatus, FacilityAccess
 
 
 def holds_live_access(application: Application) -> bool:
@@ -33,6 +34,7 @@ def create_grant(*, application: Application, level: str, by: Any) -> FacilityAc
                 application=application,
                 kind=application.kind,
                 level_approved=level,
+                status_since=age.today(),
             )
     except IntegrityError:
         # Another application of this person at this facility was approved at this moment.
@@ -41,6 +43,7 @@ def create_grant(*, application: Application, level: str, by: Any) -> FacilityAc
         ) from None
     AccessEvent.objects.create(
         access=grant,
+        kind=AccessEventKind.CREATED,
         actor=by if isinstance(by, User) else None,
         actor_label=actor_label(by),
         to_status=AccessStatus.PENDING_ACTIVATION,
