@@ -176,6 +176,13 @@ def resolve_conflict(*, relationship: Relationship, by: Any, note: str) -> Relat
         text=f"{relationship}: {note.strip()}",
         data={"relationship": relationship.pk},
     )
+    record(
+        by=by,
+        action="screening.conflict_resolved",
+        target=application,
+        facility=application.facility,
+        details={"relationship": relationship.pk},
+    )
     return relationship
 
 
