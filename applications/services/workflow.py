@@ -70,8 +70,11 @@ def submit_application(
     A second submit of the same application (a double click) changes nothing. Mails the
     applicant and the facility's coordinators once, on commit.
     """
+    # Lock the application row only: a join locks every joined row too, and a submitter
+    # holding its person row while it flags (references) the others' people deadlocks
+    # against them. Then the reference counter, then the duplicate keys, in that order.
     locked = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("person", "facility")
         .get(pk=application.pk)
     )
@@ -206,7 +209,11 @@ def answer_information_request(
     *, application: Application, by: Any, on_behalf: bool = False, now: Any = None
 ) -> Application:
     """Re-sign the reopened sections, record what changed, recompute flags, back to review."""
-    locked = Application.objects.select_for_update().select_related("person").get(pk=application.pk)
+    locked = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("person")
+        .get(pk=application.pk)
+    )
     request = locked.open_information_request
     if request is None:
         raise IllegalMove(locked, Status.IN_REVIEW)
