@@ -7,6 +7,12 @@ sweep in screening.sweep.
 """
 
 from screening.services.bans import ban_person, lift_ban, standing_ban
+from screening.services.checks import (
+    add_background_check,
+    record_rerun,
+    supersede_check,
+    void_check,
+)
 from screening.services.coordinators import add_coordinator
 from screening.services.decisions import (
     approval_problems,
@@ -17,7 +23,6 @@ from screening.services.errors import GateClosed, ScreeningError
 from screening.services.paper import enter_paper_application
 from screening.services.people import dismiss_duplicate, merge_people, merge_problems
 from screening.services.review import (
-    add_background_check,
     add_note,
     mark_answered_another_way,
     record_step,
@@ -42,9 +47,12 @@ __all__ = [
     "mark_answered_another_way",
     "merge_people",
     "merge_problems",
+    "record_rerun",
     "record_step",
     "resolve_conflict",
     "standing_ban",
     "start_review",
+    "supersede_check",
+    "void_check",
     "waive_step",
 ]
