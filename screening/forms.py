@@ -37,6 +37,7 @@ FLAGS = [
     ("pending", _("Pending charges or supervision")),
     ("banned", _("Statewide ban")),
     ("duplicate", _("Possible duplicate person")),
+    ("answered", _("Answered, not yet looked at")),
 ]
 FLAG_FILTERS = {
     "contact_under_19": Q(flag_contact_under_19=True),
@@ -45,6 +46,7 @@ FLAG_FILTERS = {
     "pending": Q(flag_pending_or_supervision=True),
     "banned": Q(is_banned=True),
     "duplicate": Q(is_duplicate=True),
+    "answered": Q(is_answered=True),
 }
 
 
