@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +36,14 @@ class StaffAuthenticationForm(AuthenticationForm):
         ip = client_ip(self.request) if self.request else ""
         subjects = [("staff_sign_in_email", email), ("staff_sign_in_ip", ip or "")]
         if any(ratelimit.is_limited(s, v, limit=SIGN_IN_LIMIT) for s, v in subjects if v):
+            # authenticate() is never reached once limited, so Django sends no failure
+            # signal; send it here so every refused attempt reaches the audit log.
+            user_login_failed.send(
+                sender=type(self),
+                credentials={"username": email},
+                request=self.request,
+                reason="rate_limited",
+            )
             raise forms.ValidationError(self.error_messages["rate_limited"], code="rate_limited")
         try:
             return super().clean()

@@ -30,7 +30,9 @@ def on_login_failed(
 ) -> None:
     # Credentials arrive with the password already masked; keep only the name tried.
     tried = str(credentials.get("username") or credentials.get("email") or "")[:255]
-    record(by=None, action="auth.sign_in_failed", target=tried, ip=_ip(request))
+    reason = kwargs.get("reason")
+    details = {"reason": str(reason)} if reason else None
+    record(by=None, action="auth.sign_in_failed", target=tried, ip=_ip(request), details=details)
 
 
 def connect() -> None:

@@ -84,6 +84,7 @@ def _in_review(
                 services.add_background_check(
                     step=step,
                     by=coordinator,
+                    performed_by="Missouri State Highway Patrol",
                     check_type=check,
                     run_on=today - timedelta(days=1),
                     outcome=CheckOutcome.CLEARED,
@@ -98,6 +99,32 @@ def _in_review(
                 conducted_by=str(coordinator),
             )
     return application
+
+
+def _corrected_check(application: Application, coordinator: User) -> None:
+    """A MULES check that came back for review, superseded by a cleared re-run: the step's
+    history shows both, and the step can now be marked passed."""
+    today = age.today()
+    step = application.screening_steps.get(step_kind=StepKind.BACKGROUND_CHECK)
+    first = services.add_background_check(
+        step=step,
+        by=coordinator,
+        check_type=CheckType.MULES,
+        run_on=today - timedelta(days=9),
+        outcome=CheckOutcome.NEEDS_REVIEW,
+        performed_by="Missouri State Highway Patrol",
+        reference=f"MULES-{application.pk:04d}",
+    )
+    services.record_rerun(
+        check=first,
+        by=coordinator,
+        run_on=today - timedelta(days=2),
+        outcome=CheckOutcome.CLEARED,
+        performed_by="Missouri State Highway Patrol",
+        reference=f"MULES-{application.pk:04d}-R",
+        reason="The first hit was a different person of the same name; "
+        "the re-run with the date of birth cleared.",
+    )
 
 
 ALL_STEPS = (
@@ -122,7 +149,7 @@ def create_demo_applications(coordinators: dict[str, User]) -> int:
     _draft(acc, Kind.VOLUNTEER, "Riley", "Chen", complete=False)
     _submitted(acc, Kind.VOLUNTEER, "Jordan", "Rivera", days_ago=41)
     _submitted(acc, Kind.VOLUNTEER, "Maria", "Lopez", born=eighteen, days_ago=3)
-    _in_review(
+    samuel = _in_review(
         iac,
         acc,
         Kind.VOLUNTEER,
@@ -141,6 +168,7 @@ def create_demo_applications(coordinators: dict[str, User]) -> int:
             }
         },
     )
+    _corrected_check(samuel, iac)
     asked = _in_review(
         iac, acc, Kind.VOLUNTEER, "Dana", "Whitfield", passed=("completeness",), days_ago=20
     )

@@ -27,6 +27,7 @@ FLAGS = [
     ("pending", _("Pending charges or supervision")),
     ("banned", _("Statewide ban")),
     ("duplicate", _("Possible duplicate person")),
+    ("answered", _("Answered, not yet looked at")),
 ]
 FLAG_FILTERS = {
     "contact_under_19": Q(flag_contact_under_19=True),
@@ -35,6 +36,7 @@ FLAG_FILTERS = {
     "pending": Q(flag_pending_or_supervision=True),
     "banned": Q(is_banned=True),
     "duplicate": Q(is_duplicate=True),
+    "answered": Q(is_answered=True),
 }
 
 
@@ -185,12 +187,40 @@ class CheckForm(forms.Form):
     run_on = forms.DateField(label=_("Date run"), widget=DateInput())
     outcome = forms.ChoiceField(label=_("Outcome"), choices=CheckOutcome.choices)
     reference = forms.CharField(label=_("Reference number"), required=False, max_length=60)
+    performed_by = forms.CharField(
+        label=_("Run by"),
+        max_length=120,
+        help_text=_("The agency or person who ran the check, e.g. Missouri State Highway Patrol."),
+    )
 
     def clean_run_on(self) -> Any:
         run_on = self.cleaned_data["run_on"]
         if run_on > age.today():
             raise forms.ValidationError(_("This date is in the future."))
         return run_on
+
+
+class RerunForm(CheckForm):
+    """A re-run of one check: its type is the earlier check's, so the field is left out."""
+
+    reason = forms.CharField(
+        label=_("Why it was run again"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["check_type"]
+
+
+class VoidCheckForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why this entry is void"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The entry stays on record, marked void; enter the correct result anew."),
+    )
 
 
 class ConflictForm(forms.Form):

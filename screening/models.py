@@ -107,18 +107,48 @@ class CheckOutcome(models.TextChoices):
     NEEDS_REVIEW = "needs_review", _("Needs review")
 
 
+class BackgroundCheckQuerySet(models.QuerySet["BackgroundCheck"]):
+    def current(self) -> "BackgroundCheckQuerySet":
+        """Checks that count: neither superseded by a re-run nor voided (DESIGN: steps)."""
+        return self.filter(superseded_by__isnull=True, voided_at__isnull=True)
+
+    def all_cleared(self) -> bool:
+        """Whether a background-check step may pass: at least one current check, and every
+        current check cleared."""
+        current = self.current()
+        return current.exists() and not current.exclude(outcome=CheckOutcome.CLEARED).exists()
+
+
 class BackgroundCheck(models.Model):
-    """The result of one check; the raw criminal-history report is never stored (rule 6)."""
+    """The result of one check; the raw criminal-history report is never stored (rule 6).
+
+    Never edited: a check is corrected by a later re-run of the same type that supersedes
+    it, or voided with a reason when it was entered by mistake; either way it stays.
+    """
 
     step = models.ForeignKey(ScreeningStep, on_delete=models.CASCADE, related_name="checks")
     check_type = models.CharField(max_length=12, choices=CheckType.choices)
     run_on = models.DateField()
     outcome = models.CharField(max_length=12, choices=CheckOutcome.choices)
     reference = models.CharField(max_length=60, blank=True)
+    # Who ran it (the agency or person, DESIGN rule 6), not who keyed it in (recorded_by).
+    # Blank only on checks recorded before the field existed.
+    performed_by = models.CharField(max_length=120, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    superseded_by = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="supersedes"
+    )
+    supersede_reason = models.TextField(blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    void_reason = models.TextField(blank=True)
+
+    objects = BackgroundCheckQuerySet.as_manager()
 
     class Meta:
         ordering = ["run_on", "pk"]
@@ -129,7 +159,23 @@ class BackgroundCheck(models.Model):
             models.CheckConstraint(
                 condition=models.Q(outcome__in=CheckOutcome.values), name="check_outcome_valid"
             ),
+            models.CheckConstraint(
+                condition=models.Q(superseded_by__isnull=True) | ~models.Q(supersede_reason=""),
+                name="check_supersede_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(voided_at__isnull=True) | ~models.Q(void_reason=""),
+                name="check_void_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(superseded_by__isnull=True) | models.Q(voided_at__isnull=True),
+                name="check_superseded_or_voided_not_both",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_check_type_display()} {self.run_on}: {self.get_outcome_display()}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_by_id is None and self.voided_at is None

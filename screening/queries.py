@@ -3,9 +3,24 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 
-from applications.models import Application, Person, PossibleDuplicate, Status
+from applications.models import (
+    Application,
+    ApplicationEvent,
+    EventKind,
+    Person,
+    PossibleDuplicate,
+    Status,
+)
 from facilities.access import Capability, facilities_for
 from volunteers.models import Ban, FacilityAccess
 
@@ -38,17 +53,48 @@ def statewide_facts(person: Person, user: Any) -> list[ElsewhereFact]:
     return facts
 
 
+# What a coordinator does to an application in review; after an answer, any of these
+# means the answer has been seen to.
+STAFF_ACTION_KINDS = (
+    EventKind.STEP,
+    EventKind.NOTE,
+    EventKind.INFO_REQUESTED,
+    EventKind.CONFLICT_RESOLVED,
+)
+
+
 def with_statewide_flags(applications: QuerySet[Application]) -> QuerySet[Application]:
-    """Annotate is_banned and is_duplicate without a query per row."""
+    """Annotate is_banned, is_duplicate and is_answered without a query per row.
+
+    is_answered: back in review after the applicant answered an information request, and no
+    coordinator has acted on it since (events are ordered by id: one answer writes several
+    rows in one transaction, at the same moment).
+    """
     banned = Ban.objects.active().filter(person=OuterRef("person"))
     flagged_as_first = PossibleDuplicate.objects.open().filter(person=OuterRef("person"))
     flagged_as_second = PossibleDuplicate.objects.open().filter(other=OuterRef("person"))
+    last_answer = (
+        ApplicationEvent.objects.filter(application=OuterRef("pk"), kind=EventKind.INFO_ANSWERED)
+        .order_by("-pk")
+        .values("pk")[:1]
+    )
+    acted_since = ApplicationEvent.objects.filter(
+        application=OuterRef("pk"),
+        kind__in=STAFF_ACTION_KINDS,
+        pk__gt=OuterRef("last_answer_id"),
+    )
     return applications.annotate(
         is_banned=Exists(banned),
         is_duplicate=ExpressionWrapper(
             Q(Exists(flagged_as_first)) | Q(Exists(flagged_as_second)),
             output_field=BooleanField(),
         ),
+        last_answer_id=Subquery(last_answer),
+    ).annotate(
+        is_answered=ExpressionWrapper(
+            Q(status=Status.IN_REVIEW, last_answer_id__isnull=False) & ~Q(Exists(acted_since)),
+            output_field=BooleanField(),
+        )
     )
 
 

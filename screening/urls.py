@@ -42,6 +42,16 @@ staff_patterns = [
         name="add_check",
     ),
     path(
+        "applications/<str:reference>/checks/<int:check_id>/rerun/",
+        actions.rerun_check,
+        name="rerun_check",
+    ),
+    path(
+        "applications/<str:reference>/checks/<int:check_id>/void/",
+        actions.void_check,
+        name="void_check",
+    ),
+    path(
         "applications/<str:reference>/steps/<int:step_id>/waive/",
         actions.waive_step,
         name="waive_step",

@@ -1,9 +1,10 @@
 """People: the login behind a person, section 1, possible duplicates."""
 
+import hashlib
 import re
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from accounts.models import User
 from applications import crypto
@@ -72,9 +73,42 @@ def _contradicts(a: str, b: str) -> bool:
     return bool(a and b and a != b)
 
 
+def _duplicate_keys(person: Person) -> list[str]:
+    keys = [f"ssn:{person.ssn_hash}"] if person.ssn_hash else []
+    keys += [f"dl:{person.dl_hash}"] if person.dl_hash else []
+    name = _normalized_name(person)
+    if person.date_of_birth and name:
+        keys.append(f"name:{name}:{person.date_of_birth.isoformat()}")
+    return keys
+
+
+def _serialize_duplicate_detection(keys: list[str]) -> None:
+    """Let one transaction at a time look for and flag the duplicates of each key.
+
+    Two people who match each other are flagged by both submissions; without this, each
+    waits on the other's flag row. PostgreSQL: transaction-scoped advisory locks, taken in
+    one sorted order so no two transactions wait on each other in a cycle. SQLite already
+    runs one writer at a time.
+    """
+    if connection.vendor != "postgresql" or not keys:
+        return
+    ids = sorted(
+        {
+            int.from_bytes(
+                hashlib.sha256(f"duplicates:{key}".encode()).digest()[:8], "big", signed=True
+            )
+            for key in keys
+        }
+    )
+    with connection.cursor() as cursor:
+        for lock_id in ids:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
+
+
 @transaction.atomic
 def flag_possible_duplicates(*, person: Person) -> list[PossibleDuplicate]:
     """Flag people who may be `person` (DESIGN: Vocabulary, Person); never merge."""
+    _serialize_duplicate_detection(_duplicate_keys(person))
     found: dict[int, str] = {}
     others = Person.objects.exclude(pk=person.pk)
     if person.ssn_hash:
@@ -94,7 +128,7 @@ def flag_possible_duplicates(*, person: Person) -> list[PossibleDuplicate]:
                 continue
             found.setdefault(other.pk, DuplicateReason.NAME_AND_BIRTH)
     flags = []
-    for other_pk, reason in found.items():
+    for other_pk, reason in sorted(found.items()):  # one order for the flag rows too
         low, high = sorted([person.pk, other_pk])
         flag, _created = PossibleDuplicate.objects.get_or_create(
             person_id=low, other_id=high, defaults={"reason": reason}

@@ -70,8 +70,11 @@ def submit_application(
     A second submit of the same application (a double click) changes nothing. Mails the
     applicant and the facility's coordinators once, on commit.
     """
+    # Lock the application row only: a join locks every joined row too, and a submitter
+    # holding its person row while it flags (references) the others' people deadlocks
+    # against them. Then the reference counter, then the duplicate keys, in that order.
     locked = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("person", "facility")
         .get(pk=application.pk)
     )
@@ -112,21 +115,25 @@ def submit_application(
             contact_eligible_on=eligible.isoformat() if eligible else "",
         )
     )
-    coordinators = _coordinator_emails(moved.facility)
-    if coordinators:
-        transaction.on_commit(
-            lambda: send_templated_email.enqueue(
-                to=coordinators,
-                template="new_application",
-                context={
-                    "reference": moved.reference,
-                    "kind": str(moved.get_kind_display()),
-                    "facility": moved.facility.name,
-                    "channel": str(Channel(moved.channel).label),
-                },
-            )
-        )
+    _mail_coordinators(moved, "new_application", channel=str(Channel(moved.channel).label))
     return moved
+
+
+def _mail_coordinators(application: Application, template: str, **context: Any) -> None:
+    """Tell the facility's coordinators, on commit. The e-mail names the application, never
+    the applicant's answers: those are read after signing in."""
+    coordinators = _coordinator_emails(application.facility)
+    if not coordinators:
+        return
+    context = {
+        "reference": application.reference,
+        "kind": str(application.get_kind_display()),
+        "facility": application.facility.name,
+        **context,
+    }
+    transaction.on_commit(
+        lambda: send_templated_email.enqueue(to=coordinators, template=template, context=context)
+    )
 
 
 @transaction.atomic
@@ -145,6 +152,10 @@ def withdraw_application(
     )
     if on_behalf and reason.strip():
         append_event(moved, EventKind.NOTE, by=by, text=reason.strip(), on_behalf=True)
+    # Coordinators learn of the applicant's own withdrawal of a submitted application; a
+    # draft was never theirs to see, and staff withdrawing on behalf already know.
+    if moved.reference and not on_behalf:
+        _mail_coordinators(moved, "application_withdrawn")
     return moved
 
 
@@ -206,7 +217,11 @@ def answer_information_request(
     *, application: Application, by: Any, on_behalf: bool = False, now: Any = None
 ) -> Application:
     """Re-sign the reopened sections, record what changed, recompute flags, back to review."""
-    locked = Application.objects.select_for_update().select_related("person").get(pk=application.pk)
+    locked = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("person")
+        .get(pk=application.pk)
+    )
     request = locked.open_information_request
     if request is None:
         raise IllegalMove(locked, Status.IN_REVIEW)
@@ -247,7 +262,7 @@ def answer_information_request(
         on_behalf=on_behalf,
         data={"changes": changes},
     )
-    return transition(
+    moved = transition(
         application=locked,
         to=Status.IN_REVIEW,
         by=by,
@@ -255,3 +270,6 @@ def answer_information_request(
         on_behalf=on_behalf,
         text=_("Information provided; back in review."),
     )
+    if not on_behalf:  # staff who keyed in the answer already know
+        _mail_coordinators(moved, "information_answered", changed=", ".join(changed_titles))
+    return moved

@@ -7,6 +7,12 @@ too (re-exported here for the person page). Trainings, activation and the access
 are in volunteers.activation; the daily sweep in volunteers.sweep.
 """
 
+from screening.services.checks import (
+    add_background_check,
+    record_rerun,
+    supersede_check,
+    void_check,
+)
 from screening.services.coordinators import add_coordinator
 from screening.services.decisions import (
     approval_problems,
@@ -17,7 +23,6 @@ from screening.services.errors import GateClosed, ScreeningError
 from screening.services.paper import enter_paper_application
 from screening.services.people import dismiss_duplicate, merge_people, merge_problems
 from screening.services.review import (
-    add_background_check,
     add_note,
     mark_answered_another_way,
     record_step,
@@ -43,9 +48,12 @@ __all__ = [
     "mark_answered_another_way",
     "merge_people",
     "merge_problems",
+    "record_rerun",
     "record_step",
     "resolve_conflict",
     "standing_ban",
     "start_review",
+    "supersede_check",
+    "void_check",
     "waive_step",
 ]

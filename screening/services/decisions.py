@@ -66,7 +66,7 @@ def approve_application(
 ) -> FacilityAccess:
     """Approve at `level` (never more than requested) and create the pending grant."""
     locked = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("person", "facility")
         .get(pk=application.pk)
     )

@@ -1,4 +1,4 @@
-"""Review: start it, record steps and checks, waive, resolve conflicts, notes."""
+"""Review: start it, record steps, waive, resolve conflicts, notes (checks: checks.py)."""
 
 from datetime import date
 from typing import Any
@@ -20,8 +20,6 @@ from applications.models import (
 from applications.services import transition
 from audit.services import record
 from screening.models import (
-    BackgroundCheck,
-    CheckOutcome,
     ScreeningStep,
     StepKind,
     StepRequirement,
@@ -53,12 +51,12 @@ def start_review(*, application: Application, by: Any) -> Application:
     return moved
 
 
-def _check_recordable(application: Application) -> None:
+def check_recordable(application: Application) -> None:
     if application.status not in (Status.IN_REVIEW, Status.INFO_REQUESTED):
         raise ScreeningError(_("Steps are recorded while the application is in review."))
 
 
-def _step_event(step: ScreeningStep, by: Any, text: str) -> None:
+def step_event(step: ScreeningStep, by: Any, text: str) -> None:
     app_services.append_event(
         step.application,
         EventKind.STEP,
@@ -80,17 +78,20 @@ def record_step(
     note: str = "",
 ) -> ScreeningStep:
     """Record a step as passed, failed or pending again. A background check passes only
-    when it holds at least one check and every check is cleared."""
+    when it holds at least one current check and every current check is cleared."""
     step = ScreeningStep.objects.select_for_update().select_related("application").get(pk=step.pk)
-    _check_recordable(step.application)
+    check_recordable(step.application)
     if state not in (StepState.PASSED, StepState.FAILED, StepState.PENDING):
         raise ScreeningError(_("Choose passed, failed or pending."))
-    if state == StepState.PASSED and step.step_kind == StepKind.BACKGROUND_CHECK:
-        outcomes = list(step.checks.values_list("outcome", flat=True))
-        if not outcomes or any(o != CheckOutcome.CLEARED for o in outcomes):
-            raise ScreeningError(
-                _("A background check passes only when every check on it is cleared.")
+    is_background = step.step_kind == StepKind.BACKGROUND_CHECK
+    if state == StepState.PASSED and is_background and not step.checks.all_cleared():
+        raise ScreeningError(
+            _(
+                "A background check passes only when every current check on it is "
+                "cleared (a check superseded by a re-run or voided no longer counts), "
+                "and at least one is."
             )
+        )
     step.state = state
     step.occurred_on = occurred_on
     step.conducted_by = conducted_by
@@ -99,7 +100,7 @@ def record_step(
     step.recorded_by = by if isinstance(by, User) else None
     step.recorded_at = timezone.now()
     step.save()
-    _step_event(step, by, f"{step.get_step_kind_display()}: {step.get_state_display()}. {note}")
+    step_event(step, by, f"{step.get_step_kind_display()}: {step.get_state_display()}. {note}")
     return step
 
 
@@ -107,7 +108,7 @@ def record_step(
 def waive_step(*, step: ScreeningStep, by: Any, reason: str) -> ScreeningStep:
     """Waive a step (the decide capability); the reason is required."""
     step = ScreeningStep.objects.select_for_update().select_related("application").get(pk=step.pk)
-    _check_recordable(step.application)
+    check_recordable(step.application)
     if not reason.strip():
         raise ScreeningError(_("Give the reason for waiving this step."))
     step.state = StepState.WAIVED
@@ -115,7 +116,7 @@ def waive_step(*, step: ScreeningStep, by: Any, reason: str) -> ScreeningStep:
     step.recorded_by = by if isinstance(by, User) else None
     step.recorded_at = timezone.now()
     step.save()
-    _step_event(step, by, f"{step.get_step_kind_display()} waived: {reason}")
+    step_event(step, by, f"{step.get_step_kind_display()} waived: {reason}")
     record(
         by=by,
         action="screening.step_waived",
@@ -124,37 +125,6 @@ def waive_step(*, step: ScreeningStep, by: Any, reason: str) -> ScreeningStep:
         details={"step": step.step_kind},
     )
     return step
-
-
-@transaction.atomic
-def add_background_check(
-    *,
-    step: ScreeningStep,
-    by: Any,
-    check_type: str,
-    run_on: date,
-    outcome: str,
-    reference: str = "",
-) -> BackgroundCheck:
-    """Record one check's result on the background-check step; a check that is not cleared
-    puts a passed step back to pending."""
-    step = ScreeningStep.objects.select_for_update().select_related("application").get(pk=step.pk)
-    _check_recordable(step.application)
-    if step.step_kind != StepKind.BACKGROUND_CHECK:
-        raise ScreeningError(_("Checks belong to the background-check step."))
-    check = BackgroundCheck.objects.create(
-        step=step,
-        check_type=check_type,
-        run_on=run_on,
-        outcome=outcome,
-        reference=reference,
-        recorded_by=by if isinstance(by, User) else None,
-    )
-    if outcome != CheckOutcome.CLEARED and step.state == StepState.PASSED:
-        step.state = StepState.PENDING
-        step.save(update_fields=["state"])
-    _step_event(step, by, str(check))
-    return check
 
 
 @transaction.atomic
@@ -175,6 +145,13 @@ def resolve_conflict(*, relationship: Relationship, by: Any, note: str) -> Relat
         by=by,
         text=f"{relationship}: {note.strip()}",
         data={"relationship": relationship.pk},
+    )
+    record(
+        by=by,
+        action="screening.conflict_resolved",
+        target=application,
+        facility=application.facility,
+        details={"relationship": relationship.pk},
     )
     return relationship
 

@@ -18,7 +18,7 @@ from facilities.access import Capability, staff_required
 from facilities.models import ProgramSettings
 from screening import forms as F
 from screening import services
-from screening.models import ScreeningStep
+from screening.models import BackgroundCheck, ScreeningStep
 from screening.views.application import render_detail
 from screening.views.common import run_action, staff_application
 
@@ -133,6 +133,42 @@ def add_check(request: HttpRequest, reference: str, step_id: int) -> HttpRespons
         F.CheckForm(request.POST),
         lambda d: services.add_background_check(step=step, by=request.user, **d),
         _("Check recorded."),
+    )
+
+
+def _check(application: Application, check_id: int) -> BackgroundCheck:
+    return get_object_or_404(BackgroundCheck, pk=check_id, step__application=application)
+
+
+# Correcting a check is part of recording checks (the record capability, as for a chaplain):
+# nothing is erased, the reason is required and the correction is audited.
+@require_POST
+@staff_required(Capability.VIEW)
+def rerun_check(request: HttpRequest, reference: str, check_id: int) -> HttpResponse:
+    application = _application(request, reference, Capability.RECORD)
+    check = _check(application, check_id)
+    return _act(
+        request,
+        application,
+        f"rerun-{check.pk}",
+        F.RerunForm(request.POST, prefix=f"rerun-{check.pk}"),
+        lambda d: services.record_rerun(check=check, by=request.user, **d),
+        _("Re-run recorded; the earlier check is kept, marked superseded."),
+    )
+
+
+@require_POST
+@staff_required(Capability.VIEW)
+def void_check(request: HttpRequest, reference: str, check_id: int) -> HttpResponse:
+    application = _application(request, reference, Capability.RECORD)
+    check = _check(application, check_id)
+    return _act(
+        request,
+        application,
+        f"void-{check.pk}",
+        F.VoidCheckForm(request.POST, prefix=f"void-{check.pk}"),
+        lambda d: services.void_check(check=check, by=request.user, **d),
+        _("Check voided; it stays on record, marked void."),
     )
 
 

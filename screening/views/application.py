@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
@@ -16,7 +17,7 @@ from audit.services import record
 from facilities.access import Capability, has_capability, is_pic_coordinator, staff_required
 from facilities.models import ProgramSettings
 from screening import forms as F
-from screening.models import ScreeningStep, StepKind
+from screening.models import BackgroundCheck, ScreeningStep, StepKind
 from screening.queries import statewide_facts
 from screening.services import approval_problems, standing_ban
 from screening.views.common import staff_application
@@ -24,16 +25,34 @@ from volunteers.models import FacilityAccess
 
 
 @dataclass(frozen=True)
+class CheckPanel:
+    check: BackgroundCheck
+    rerun_form: Any
+    void_form: Any
+
+
+@dataclass(frozen=True)
 class StepPanel:
     step: ScreeningStep
     form: Any
     waive_form: Any
+    checks: list[CheckPanel]
 
 
 @dataclass(frozen=True)
 class ConflictPanel:
     relationship: Relationship
     form: Any
+
+
+def _check_panel(check: BackgroundCheck, forms: dict[str, Any]) -> CheckPanel:
+    rerun, void = f"rerun-{check.pk}", f"void-{check.pk}"
+    return CheckPanel(
+        check=check,
+        rerun_form=forms.get(rerun)
+        or F.RerunForm(initial={"performed_by": check.performed_by}, prefix=rerun),
+        void_form=forms.get(void) or F.VoidCheckForm(prefix=void),
+    )
 
 
 def detail_context(
@@ -45,9 +64,12 @@ def detail_context(
     can_record = has_capability(user, Capability.RECORD, facility)
     can_decide = has_capability(user, Capability.DECIDE, facility)
     settings = ProgramSettings.load()
+    checks = BackgroundCheck.objects.select_related(
+        "recorded_by", "voided_by", "superseded_by", "supersedes"
+    ).order_by("run_on", "pk")
     steps = list(
         application.screening_steps.select_related("recorded_by")
-        .prefetch_related("checks")
+        .prefetch_related(Prefetch("checks", queryset=checks))
         .order_by("order", "pk")
     )
     forms: dict[str, Any] = {
@@ -77,6 +99,7 @@ def detail_context(
                 prefix=f"step-{step.pk}",
             ),
             waive_form=forms.get(f"waive-{step.pk}") or F.WaiveForm(prefix=f"waive-{step.pk}"),
+            checks=[_check_panel(check, forms) for check in step.checks.all()],
         )
         for step in steps
     ]

@@ -211,3 +211,30 @@ def test_the_limit_on_a_client_address_covers_other_accounts(client: Client, sta
         LOGIN, {"username": staff.email, "password": STAFF_PASSWORD}, REMOTE_ADDR="198.51.100.2"
     )
     assert elsewhere.status_code == 302
+
+
+def test_every_failed_sign_in_reaches_the_audit_log_also_once_limited(
+    client: Client, staff: User
+) -> None:
+    from audit.models import AuditEvent
+
+    for _attempt in range(30):
+        client.post(LOGIN, {"username": staff.email, "password": "wrong-password-123"})
+
+    failed = AuditEvent.objects.filter(action="auth.sign_in_failed", target_label=staff.email)
+    assert failed.count() == 30
+    assert failed.filter(details__reason="rate_limited").count() == 30 - SIGN_IN_LIMIT
+
+
+def test_the_right_password_refused_by_the_limit_is_a_failed_sign_in(
+    client: Client, staff: User
+) -> None:
+    from audit.models import AuditEvent
+
+    for _attempt in range(SIGN_IN_LIMIT):
+        client.post(LOGIN, {"username": staff.email, "password": "wrong-password-123"})
+    client.post(LOGIN, {"username": staff.email, "password": STAFF_PASSWORD})
+
+    assert signed_in(client) is None
+    assert AuditEvent.objects.filter(action="auth.sign_in_failed").count() == SIGN_IN_LIMIT + 1
+    assert not AuditEvent.objects.filter(action="auth.sign_in").exists()

@@ -38,6 +38,7 @@ def test_iac_screens_and_approves(
     page.fill("input[name='run_on']", "2026-11-02")
     page.select_option("select[name='outcome']", "cleared")
     page.fill("input[name='reference']", "MULES-1")
+    page.fill("input[name='performed_by']", "Missouri State Highway Patrol")
     page.get_by_role("button", name="Record check").click()
     page.wait_for_load_state()
     shot(page, artifacts_dir, "02b-check")

@@ -120,3 +120,17 @@ def test_demo_restores_a_changed_demo_password(demo_facilities: None) -> None:
 
     user.refresh_from_db()
     assert user.check_password(DEMO_PASSWORD)
+
+
+def test_the_demo_shows_a_corrected_background_check(demo_facilities: None) -> None:
+    from screening.models import BackgroundCheck
+
+    run_demo("--force")
+
+    (superseded,) = BackgroundCheck.objects.filter(superseded_by__isnull=False)
+    assert superseded.outcome == "needs_review"
+    assert superseded.superseded_by is not None
+    assert superseded.superseded_by.outcome == "cleared"
+    assert superseded.supersede_reason
+    assert superseded.step.application.person.last_name == "Okafor"
+    assert all(c.performed_by for c in BackgroundCheck.objects.all())

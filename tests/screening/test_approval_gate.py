@@ -34,7 +34,10 @@ NOT_PASSED = [
     "Background check is not passed or waived.",
     "Interview is not passed or waived.",
 ]
-BACKGROUND_REFUSAL = "A background check passes only when every check on it is cleared."
+BACKGROUND_REFUSAL = (
+    "A background check passes only when every current check on it is cleared (a check "
+    "superseded by a re-run or voided no longer counts), and at least one is."
+)
 
 
 def step(application: Application, kind: str) -> ScreeningStep:
@@ -136,10 +139,20 @@ def test_background_check_passes_only_when_every_check_is_cleared(
     background = step(application, StepKind.BACKGROUND_CHECK)
     today = age.today()
     services.add_background_check(
-        step=background, by=iac, check_type="mules", run_on=today, outcome="cleared"
+        step=background,
+        by=iac,
+        performed_by="MSHP",
+        check_type="mules",
+        run_on=today,
+        outcome="cleared",
     )
     services.add_background_check(
-        step=background, by=iac, check_type="ncic", run_on=today, outcome=outcome
+        step=background,
+        by=iac,
+        performed_by="MSHP",
+        check_type="ncic",
+        run_on=today,
+        outcome=outcome,
     )
 
     with pytest.raises(ScreeningError, match=re.escape(BACKGROUND_REFUSAL)):
@@ -158,6 +171,7 @@ def test_a_check_not_cleared_puts_a_passed_background_step_back(
     services.add_background_check(
         step=background,
         by=iac,
+        performed_by="MSHP",
         check_type="fingerprint",
         run_on=age.today(),
         outcome="needs_review",

@@ -148,3 +148,157 @@ def test_a_paper_applicant_without_email_is_not_mailed(
         services.approve_application(application=application, by=iac, level="no_contact")
 
     assert mail.outbox == []
+
+
+# The applicant answers or withdraws: the facility's coordinators are told ----------------
+
+
+def answered(application: Any, *, on_behalf: bool = False, by: Any = None) -> Any:
+    """The applicant signs again and answers the open request (or staff, on their behalf)."""
+    from applications.services import answer_information_request
+    from tests.factories import fill_section, valid_answers
+
+    if not on_behalf:
+        person = application.person
+        signature = valid_answers(application.kind, first=person.first_name, last=person.last_name)[
+            S.ACKNOWLEDGEMENTS
+        ]
+        application = fill_section(application, S.ACKNOWLEDGEMENTS, signature)
+    return answer_information_request(
+        application=application, by=by or application.person.user, on_behalf=on_behalf
+    )
+
+
+def test_coordinators_hear_when_the_applicant_answers_a_request(
+    facility: Facility,
+    iac: User,
+    chaplain: User,
+    other_iac: User,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from tests.screening.helpers import application_in
+
+    application = application_in("info_requested", facility, by=iac)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answered(application)
+
+    subject = f"Application {application.reference} at {facility.name}: information provided"
+    (notice,) = [m for m in mail.outbox if m.subject == subject]
+    assert sorted(notice.to) == sorted([iac.email, chaplain.email])
+    assert f"/staff/applications/{application.reference}/" in notice.body
+    assert "Answered without changes." in notice.body
+    assert mails_to(other_iac.email) == []
+
+
+def test_an_answer_keyed_in_on_behalf_mails_no_coordinator(
+    facility: Facility, iac: User, chaplain: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    from tests.screening.helpers import application_in
+
+    application = application_in("info_requested", facility, by=iac)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answered(application, on_behalf=True, by=iac)
+
+    assert mails_to(chaplain.email) == []
+
+
+def test_coordinators_hear_when_the_applicant_withdraws(
+    facility: Facility,
+    iac: User,
+    other_iac: User,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from applications.services import withdraw_application
+
+    application = in_review(facility, by=iac)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        withdraw_application(
+            application=application, by=application.person.user, reason="Moving to Kansas."
+        )
+
+    subject = f"Application {application.reference} at {facility.name} was withdrawn"
+    (notice,) = [m for m in mail.outbox if m.subject == subject]
+    assert notice.to == [iac.email]
+    assert "Moving to Kansas" not in notice.body  # the applicant's reason stays in the portal
+    assert mails_to(other_iac.email) == []
+
+
+def test_withdrawing_a_draft_or_on_behalf_mails_no_coordinator(
+    facility: Facility, iac: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    from applications.services import withdraw_application
+
+    draft = make_application(facility, submit=False)
+    submitted = make_application(facility)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        withdraw_application(application=draft, by=draft.person.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        withdraw_application(application=submitted, by=iac, on_behalf=True, reason="Phoned.")
+
+    assert mails_to(iac.email) == []
+
+
+# The queue shows "answered" until a coordinator acts -------------------------------------
+
+
+def answered_marks(client: Client) -> dict[str, bool]:
+    import re
+
+    html = client.get(reverse("staff:home")).content.decode()
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", html, flags=re.S)
+    marks = {}
+    for row in rows:
+        found = re.search(r'href="/staff/applications/([^/"]+)/"', row)
+        if found:
+            marks[found.group(1)] = ">answered</span>" in row
+    return marks
+
+
+def test_the_queue_shows_answered_until_a_coordinator_acts(
+    client: Client, facility: Facility, iac: User
+) -> None:
+    from screening import services
+    from tests.screening.helpers import application_in
+
+    application = application_in("info_requested", facility, by=iac)
+    untouched = in_review(facility, by=iac)
+    client.force_login(iac)
+    assert answered_marks(client)[application.reference] is False
+
+    answered(application)
+
+    marks = answered_marks(client)
+    assert marks[application.reference] is True
+    assert marks[untouched.reference] is False
+    only_answered = client.get(reverse("staff:home"), {"flags": "answered"})
+    assert application.reference in only_answered.content.decode()
+    assert untouched.reference not in only_answered.content.decode()
+
+    services.add_note(application=application, by=iac, text="Read the new availability.")
+
+    assert answered_marks(client)[application.reference] is False
+
+
+def test_a_recorded_step_after_the_answer_clears_the_mark(
+    client: Client, facility: Facility, iac: User
+) -> None:
+    from screening import services
+    from screening.models import StepKind
+    from tests.screening.helpers import application_in
+
+    application = answered(application_in("info_requested", facility, by=iac))
+    client.force_login(iac)
+    assert answered_marks(client)[application.reference] is True
+
+    step = application.screening_steps.get(step_kind=StepKind.INTERVIEW)
+    services.record_step(step=step, by=iac, state="passed", occurred_on=age.today())
+
+    assert answered_marks(client)[application.reference] is False

@@ -88,6 +88,7 @@ class Place:
     session: TrainingSession
     enrollment: Enrollment
     statewide: TrainingSession  # not any facility's: the same for both places
+    check_id: int  # a background check on `review`, to re-run or void
 
     def step(self, kind: str) -> ScreeningStep:
         return self.review.screening_steps.get(step_kind=kind)
@@ -115,6 +116,14 @@ def _place(facility: Facility, by: User, statewide: TrainingSession) -> Place:
         facility,
         by=by,
         relations=[{"name": "Sam Doe", "relationship": "brother", "facility": str(facility.pk)}],
+    )
+    check = services.add_background_check(
+        step=review.screening_steps.get(step_kind=StepKind.BACKGROUND_CHECK),
+        by=by,
+        check_type="mules",
+        run_on=age.today(),
+        outcome="needs_review",
+        performed_by="MSHP",
     )
     info = application_in("info_requested", facility, by=by)
     services.ban_person(person=info.person, by="tests", reason="Brought in contraband.")
@@ -162,6 +171,7 @@ def _place(facility: Facility, by: User, statewide: TrainingSession) -> Place:
         session=session,
         enrollment=enrollment,
         statewide=statewide,
+        check_id=check.pk,
     )
 
 
@@ -322,7 +332,29 @@ ROUTES = [
             "check_type": "mules",
             "run_on": age.today().isoformat(),
             "outcome": "cleared",
+            "performed_by": "Missouri State Highway Patrol",
         },
+        302,
+    ),
+    Route(
+        "staff:rerun_check",
+        "post",
+        RECORD,
+        lambda p: {"reference": p.review.reference, "check_id": p.check_id},
+        lambda p: {
+            f"rerun-{p.check_id}-run_on": age.today().isoformat(),
+            f"rerun-{p.check_id}-outcome": "cleared",
+            f"rerun-{p.check_id}-performed_by": "MSHP",
+            f"rerun-{p.check_id}-reason": "A name mix-up; run again with the birth date.",
+        },
+        302,
+    ),
+    Route(
+        "staff:void_check",
+        "post",
+        RECORD,
+        lambda p: {"reference": p.review.reference, "check_id": p.check_id},
+        lambda p: {f"void-{p.check_id}-reason": "Keyed in on the wrong application."},
         302,
     ),
     Route(

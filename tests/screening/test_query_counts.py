@@ -86,6 +86,7 @@ def _add_checks(application: Application, iac: User, count: int) -> None:
         services.add_background_check(
             step=step,
             by=iac,
+            performed_by="MSHP",
             check_type="mules",
             run_on=age.today(),
             outcome="cleared",

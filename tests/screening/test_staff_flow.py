@@ -26,7 +26,13 @@ def test_iac_reviews_and_approves(client, facility, iac, django_capture_on_commi
     background = next(s for s in steps if s.step_kind == "background_check")
     response = client.post(
         reverse("staff:add_check", args=[application.reference, background.pk]),
-        {"check_type": "mules", "run_on": "2026-11-01", "outcome": "cleared", "reference": "M1"},
+        {
+            "check_type": "mules",
+            "run_on": "2026-11-01",
+            "outcome": "cleared",
+            "reference": "M1",
+            "performed_by": "Missouri State Highway Patrol",
+        },
     )
     assert response.status_code == 302
     for step in steps:

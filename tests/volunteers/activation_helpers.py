@@ -72,7 +72,12 @@ def grant_at(
     for step in application.screening_steps.all():
         if step.step_kind == StepKind.BACKGROUND_CHECK:
             services.add_background_check(
-                step=step, by=by, check_type="mules", run_on=age.today(), outcome="cleared"
+                step=step,
+                by=by,
+                performed_by="MSHP",
+                check_type="mules",
+                run_on=age.today(),
+                outcome="cleared",
             )
         services.record_step(step=step, by=by, state="passed")
     return services.approve_application(application=application, by=by, level=level)

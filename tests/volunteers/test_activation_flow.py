@@ -19,7 +19,12 @@ def approved_grant(facility, iac, **kwargs) -> FacilityAccess:
     for step in application.screening_steps.all():
         if step.step_kind == "background_check":
             services.add_background_check(
-                step=step, by=iac, check_type="mules", run_on=age.today(), outcome="cleared"
+                step=step,
+                by=iac,
+                performed_by="MSHP",
+                check_type="mules",
+                run_on=age.today(),
+                outcome="cleared",
             )
         services.record_step(step=step, by=iac, state="passed")
     return services.approve_application(application=application, by=iac, level="contact")

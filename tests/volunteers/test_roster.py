@@ -163,6 +163,19 @@ def test_the_csv_neutralises_formulas(client: Client, facility: Facility, iac: U
     assert row[0] == "'=cmd Volformula"
 
 
+def test_every_csv_cell_is_neutralised_not_only_the_name(
+    client: Client, facility: Facility, iac: User
+) -> None:
+    Course.objects.create(code="formula-course", name="@SUM(A1:A9)")
+    grant_at(facility, by=iac, last="Volheader")
+    client.force_login(iac)
+
+    (header, _row) = csv_rows(client, facility)
+
+    assert "'@SUM(A1:A9)" in header
+    assert "@SUM(A1:A9)" not in header
+
+
 def test_csv_columns_line_up_when_a_course_applies_to_one_level_only(
     client: Client, facility: Facility, iac: User
 ) -> None:

@@ -252,6 +252,7 @@ def test_a_person_at_two_facilities_is_reminded_once_and_both_coordinators(
             services.add_background_check(
                 step=step,
                 by=second_coordinator,
+                performed_by="MSHP",
                 check_type="mules",
                 run_on=age.today(),
                 outcome="cleared",

@@ -1,6 +1,5 @@
 """A facility's roster: its volunteers' access, badges, expiry and training status; CSV."""
 
-import csv
 from datetime import date
 from typing import Any
 
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from applications import age
 from audit.services import record
+from facilities import csvfiles
 from facilities.access import Capability, facility_required
 from facilities.models import Facility, ProgramSettings
 from volunteers.compliance import Item, items_for
@@ -78,7 +78,7 @@ def roster_csv(request: HttpRequest, facility: Facility) -> HttpResponse:
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="roster-{facility.code}-{today}.csv"'
-    writer = csv.writer(response)
+    writer = csvfiles.writer(response)
     # Courses may apply to some kinds or levels only: one column per item of any row.
     item_labels: dict[str, str] = {}
     for row in rows:
