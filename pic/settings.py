@@ -117,9 +117,11 @@ INSTALLED_APPS = [
     "audit.apps.AuditConfig",
     "accounts.apps.AccountsConfig",
     "facilities.apps.FacilitiesConfig",
+    "partners.apps.PartnersConfig",
     "applications.apps.ApplicationsConfig",
     "volunteers.apps.VolunteersConfig",
     "screening.apps.ScreeningConfig",
+    "outreach.apps.OutreachConfig",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Outreach: program visits, messages to volunteers, recognition (certificates, milestones)."""
