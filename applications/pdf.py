@@ -22,6 +22,7 @@ from django.utils import formats, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from accounts.languages import rendered_language
 from applications import age, sections
 from applications import forms as app_forms
 from applications.models import (
@@ -398,7 +399,7 @@ def _render(context: dict[str, Any]) -> bytes:
 
 def application_pdf(application: Application) -> bytes:
     """The filled form, from the answers as submitted (or as last revised)."""
-    with translation.override(application.person.preferred_language):
+    with translation.override(rendered_language(application.person.preferred_language)):
         return _render(_context(application.kind, application))
 
 

@@ -1,7 +1,11 @@
 from collections.abc import Callable
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.utils import translation
 from django.views.defaults import page_not_found
+
+from accounts.languages import rendered_language
 
 
 class RejectNulMiddleware:
@@ -15,3 +19,15 @@ class RejectNulMiddleware:
         if "\x00" in request.path:
             return page_not_found(request, Http404("No such page."))
         return self.get_response(request)
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Django's, but a language the project has no catalogue for falls back to English, so
+    the page never declares `lang="es"` (or shows Spanish dates) around English text."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)
+        language = rendered_language(translation.get_language())
+        if language != translation.get_language():
+            translation.activate(language)
+        request.LANGUAGE_CODE = language
