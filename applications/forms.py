@@ -25,6 +25,7 @@ from applications.models import (
     ProgramArea,
     Relationship,
 )
+from facilities.forms import FacilityChoiceField
 from facilities.models import Facility
 
 Label = str | StrPromise
@@ -301,6 +302,7 @@ class RelationshipEntryForm(forms.ModelForm[Relationship]):
     class Meta:
         model = Relationship
         fields = ["name", "doc_number", "relationship", "facility"]
+        field_classes = {"facility": FacilityChoiceField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -474,7 +476,7 @@ class EmailSignInForm(forms.Form):
 
 
 class StartApplicationForm(forms.Form):
-    facility = forms.ModelChoiceField(
+    facility = FacilityChoiceField(
         label=_("Facility"),
         queryset=Facility.objects.open().exclude(kind="central_office").order_by("name"),
         to_field_name="code",
