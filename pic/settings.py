@@ -217,6 +217,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's date formats (pic/formats/<language>/formats.py) over Django's.
+FORMAT_MODULE_PATH = ["pic.formats"]
 TIME_ZONE = "America/Chicago"
 USE_I18N = True
 USE_TZ = True

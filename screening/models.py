@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import AccessLevel, Application, Kind, Person, private_storage
@@ -141,7 +142,8 @@ class BackgroundCheck(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_check_type_display()} {self.run_on}: {self.get_outcome_display()}"
+        run_on = date_format(self.run_on)
+        return f"{self.get_check_type_display()} {run_on}: {self.get_outcome_display()}"
 
 
 class AccessStatus(models.TextChoices):
@@ -305,7 +307,7 @@ class Ban(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Ban of {self.person} from {self.banned_on}"
+        return f"Ban of {self.person} from {date_format(self.banned_on)}"
 
 
 # Trainings, TB tests and activation ---------------------------------------------------
@@ -447,7 +449,7 @@ class TrainingCompletion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person}: {self.course} on {self.completed_on}"
+        return f"{self.person}: {self.course} on {date_format(self.completed_on)}"
 
 
 def _tb_scan_path(instance: "TBTest", filename: str) -> str:
@@ -482,7 +484,7 @@ class TBTest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"TB test {self.tested_on}: {self.get_result_display()}"
+        return f"TB test {date_format(self.tested_on)}: {self.get_result_display()}"
 
     @property
     def is_clear(self) -> bool:

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.tasks import send_templated_email
@@ -75,7 +76,11 @@ def expire_access(today: date, digest: Digest) -> int:
         digest.to_facility(
             grant.facility_id,
             _("%(name)s: access expired on %(date)s (badge %(badge)s).")
-            % {"name": grant.person, "date": grant.expires_on, "badge": grant.badge_number},
+            % {
+                "name": grant.person,
+                "date": date_format(grant.expires_on or today),  # lapsed: never None
+                "badge": grant.badge_number,
+            },
         )
         count += 1
     return count
@@ -96,7 +101,7 @@ def contact_eligibility(today: date, digest: Digest) -> int:
                 % {
                     "name": grant.person,
                     "badge": grant.badge_number,
-                    "date": grant.contact_eligible_on,
+                    "date": date_format(grant.contact_eligible_on),
                 },
             )
             count += 1
@@ -117,7 +122,7 @@ def overdue_information_requests(today: date, digest: Digest) -> int:
                     "%(reference)s: the information requested was due %(date)s and has not "
                     "been answered."
                 )
-                % {"reference": request.application.reference, "date": request.due_on},
+                % {"reference": request.application.reference, "date": date_format(request.due_on)},
             )
             count += 1
     return count
@@ -155,7 +160,7 @@ def expiring_items(today: date, digest: Digest) -> int:
             threshold = final if days_left <= final else first
             line = _("%(item)s expires on %(date)s (%(facility)s).") % {
                 "item": label,
-                "date": expires_on,
+                "date": date_format(expires_on),
                 "facility": grant.facility.name,
             }
             if _once(item_type, item_id, threshold, expires_on, today):

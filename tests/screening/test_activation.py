@@ -27,6 +27,7 @@ from screening.models import (
 )
 from screening.services import GateClosed, ScreeningError
 from tests.conftest import member
+from tests.dates import long_date
 from tests.factories import FacilityFactory
 from tests.screening.activation_helpers import (
     FACILITY_ORIENTATION,
@@ -365,7 +366,7 @@ def test_activation_mails_the_volunteer(
     assert message.to == [grant.person.email]
     assert message.subject == "You are active at Algoa Correctional Center"
     assert "ACC-00001" in message.body
-    assert activated.expires_on.isoformat() in message.body
+    assert long_date(activated.expires_on) in message.body
     assert "/account/access/" in message.body
 
 
