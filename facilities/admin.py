@@ -91,6 +91,7 @@ class ProgramSettingsAdmin(admin.ModelAdmin[ProgramSettings]):
             },
         ),
         ("Program", {"fields": ("program_visits_default", "volunteer_hour_value")}),
+        ("Public contact", {"fields": ("volunteer_services_phone",)}),
     )
 
     def has_add_permission(self, request: HttpRequest) -> bool:

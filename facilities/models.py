@@ -74,6 +74,11 @@ class FacilityQuerySet(models.QuerySet["Facility"]):
 
         return self.filter(pk__in=facilities_for(user, cap).values("pk"))
 
+    def central_office(self) -> "Facility | None":
+        """The central office's row of the directory (DOCHQ): whom to call when a facility
+        lists no phone or coordinator."""
+        return self.open().filter(kind=FacilityKind.CENTRAL_OFFICE).order_by("code").first()
+
     def naturally_ordered(self) -> "FacilityQuerySet":
         """Ordered as natural_key reads the names, in the database (for a paginated list such
         as the admin's): the facility table is small, so its natural ranks fit one CASE."""
@@ -232,6 +237,11 @@ class ProgramSettings(models.Model):
         max_digits=6,
         decimal_places=2,
         default=Decimal("34.79"),
+    )
+    volunteer_services_phone = PhoneNumberField(
+        "Volunteer Services' general line",
+        default="+15735266491",
+        help_text="Shown on a facility's page when the facility lists no phone or coordinator.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -52,12 +52,16 @@ def facility_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     facilities = Facility.objects.prefetch_related(listed)  # type: ignore[arg-type]
     facility = get_object_or_404(facilities, code=code.upper())
-    program_visits = facility.program_visits_allowed(ProgramSettings.load())
-    return render(
-        request,
-        "facilities/facility_detail.html",
-        {"facility": facility, "program_visits": program_visits},
-    )
+    program = ProgramSettings.load()
+    # No phone or no coordinator listed: send the visitor to the central office instead.
+    lists_contact = facility.phone and facility.listed_coordinators  # type: ignore[attr-defined]
+    context = {
+        "facility": facility,
+        "program_visits": facility.program_visits_allowed(program),
+        "central_office": None if lists_contact else facilities.central_office(),
+        "volunteer_services_phone": program.volunteer_services_phone,
+    }
+    return render(request, "facilities/facility_detail.html", context)
 
 
 @require_GET
