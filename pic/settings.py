@@ -297,12 +297,21 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# One configuration, one path to the console: Django's defaults give the "django" logger a
+# console handler of its own in development (and "django.server" another), so its records
+# printed twice once they also reached the root handler. Here every record reaches the
+# console through the root alone.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
         # One line per task and per layout step is noise; their warnings still show.
         "django_tasks": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
