@@ -145,7 +145,7 @@ class IdentityForm(SectionForm):
         ),
     )
     dl_number = text(
-        _("Driver licence number (optional)"),
+        _("Driver's license number (optional)"),
         required=False,
         max_length=20,
         autocomplete="off",
@@ -153,7 +153,7 @@ class IdentityForm(SectionForm):
         help_text=_("Kept encrypted. Leave empty to keep the number already on file."),
     )
     dl_state = text(
-        _("Licence issued by (state)"), required=False, max_length=2, validators=[state_validator]
+        _("License issued by (state)"), required=False, max_length=2, validators=[state_validator]
     )
 
     # Identifiers are never put back into a page; they are kept on the person, encrypted.
@@ -198,7 +198,7 @@ class PlacementForm(SectionForm):
 
 
 class VolunteerOrganisationForm(SectionForm):
-    sponsoring_organisation = text(_("Sponsoring organisation (if any)"), required=False)
+    sponsoring_organisation = text(_("Sponsoring organization (if any)"), required=False)
     reference_name = text(_("Reference: name"), required=False, max_length=120)
     reference_relationship = text(_("Reference: how they know you"), required=False)
     reference_phone = PhoneNumberField(label=_("Reference: phone"), region="US", required=False)
@@ -219,9 +219,9 @@ class OrganisationType(forms.ChoiceField):
 
 
 class ReentryOrganisationForm(SectionForm):
-    organisation_name = text(_("Partner organisation"))
-    organisation_type = OrganisationType(label=_("Type of organisation"))
-    role = text(_("Your role in the organisation"))
+    organisation_name = text(_("Partner organization"))
+    organisation_type = OrganisationType(label=_("Type of organization"))
+    role = text(_("Your role in the organization"))
     reference_name = text(_("Reference: name"), max_length=120)
     reference_relationship = text(_("Reference: how they know you"))
     reference_phone = PhoneNumberField(label=_("Reference: phone"), region="US")
@@ -257,9 +257,9 @@ ORGANISATION_FORMS: dict[str, type[SectionForm]] = {
 
 class CriminalHistoryForm(SectionForm):
     has_record = yes_no(
-        _("Have you ever been arrested for, charged with or convicted of any offence?"),
+        _("Have you ever been arrested for, charged with or convicted of any offense?"),
         _(
-            "Include juvenile, military and expunged records and traffic offences other "
+            "Include juvenile, military and expunged records and traffic offenses other "
             "than parking."
         ),
     )
@@ -323,13 +323,13 @@ class EmploymentForm(SectionForm):
     )
     suspension_details = long_text(_("Suspension: where, when and why"), required=False)
     licence_type = text(
-        _("Professional licence (if your service needs one)"),
+        _("Professional license (if your service needs one)"),
         required=False,
         help_text=_("For example: licensed professional counselor."),
     )
-    licence_number = text(_("Licence number"), required=False, max_length=40)
+    licence_number = text(_("License number"), required=False, max_length=40)
     licence_state = text(
-        _("Licence state"), required=False, max_length=2, validators=[state_validator]
+        _("License state"), required=False, max_length=2, validators=[state_validator]
     )
 
     def clean(self) -> dict[str, Any]:
@@ -487,7 +487,7 @@ class StartApplicationForm(forms.Form):
         choices=Kind.choices,
         widget=forms.RadioSelect,
         help_text=_(
-            "Volunteers and reentry partners (who represent an organisation) fill in the "
+            "Volunteers and reentry partners (who represent an organization) fill in the "
             "Application for Facility Access; student interns the Volunteer/Student Intern "
             "Application."
         ),

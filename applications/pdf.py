@@ -257,7 +257,7 @@ def _block(kind: str, sect: sections.Section, application: Application | None) -
         # One paper form serves volunteers and reentry partners: print the partner's
         # questions the volunteer form does not ask as a part of its own.
         own = {name for name, _f in _fields(Kind.VOLUNTEER, sect.slug)}
-        block.extra_title = _("Reentry partners only: your partner organisation")
+        block.extra_title = _("Reentry partners only: your partner organization")
         block.extra_rows = _grid(Kind.REENTRY_PARTNER, sect.slug, None, blank=True, skip=own)
     if sect.entries:
         block.entries_title = _entries_title(sect.slug)

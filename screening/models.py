@@ -23,7 +23,7 @@ class StepKind(models.TextChoices):
     BACKGROUND_CHECK = "background_check", _("Background check")
     INTERVIEW = "interview", _("Interview")
     SCHOOL_VERIFICATION = "school_verification", _("School verification")
-    ORGANISATION_VERIFICATION = "organisation_verification", _("Organisation verification")
+    ORGANISATION_VERIFICATION = "organisation_verification", _("Organization verification")
 
 
 class StepRequirement(models.Model):

@@ -349,7 +349,7 @@ def test_blank_form(kind: str, name: str, artifacts_dir: Path) -> None:
         assert str(DocumentKind(document_kind).label) in text
     if kind == Kind.VOLUNTEER:
         assert "reentry partners" in text
-        assert "Type of organisation" in text  # the partner's questions, on the same form
+        assert "Type of organization" in text  # the partner's questions, on the same form
     save_page_one(pdf, artifacts_dir, f"pdf-blank-{name}")
 
 
