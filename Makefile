@@ -31,6 +31,7 @@ $(VENV)/.dev-installed: requirements-dev.lock | $(PY)
 	$(PIP_INSTALL) --require-hashes -r requirements-dev.lock
 	touch $@ $(VENV)/.run-installed
 
+# The demo's logins and the outbox hint are the last lines printed before the server starts.
 setup: $(VENV)/.run-installed ## Install, migrate, load facilities and demo accounts
 	@scripts/system-packages.sh run
 	mkdir -p var
@@ -39,12 +40,13 @@ setup: $(VENV)/.run-installed ## Install, migrate, load facilities and demo acco
 	$(DEV_ENV) $(PY) manage.py createcachetable
 	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then $(DEV_ENV) $(PY) manage.py compilemessages -v0; fi
 	$(DEV_ENV) $(PY) manage.py load_facilities
-	$(DEV_ENV) $(PY) manage.py demo
-
-run: setup ## Set everything up and serve http://127.0.0.1:8000 (prints the demo logins)
 	@echo
 	@echo "PIC Portal: http://127.0.0.1:8000/   (staff sign-in: http://127.0.0.1:8000/staff/login/)"
-	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Stop the server with Ctrl+C; start again from scratch with make clean && make run."
+	@$(DEV_ENV) $(PY) manage.py demo
+
+run: setup ## Set everything up and serve http://127.0.0.1:8000 (prints the demo logins; Ctrl+C stops)
+	@$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 test: $(VENV)/.dev-installed ## The whole suite on SQLite, then on PostgreSQL where one is at hand
 	@scripts/system-packages.sh test
@@ -84,5 +86,5 @@ lock: | $(PY) ## Re-pin requirements.lock and requirements-dev.lock from pyproje
 	$(BIN)/pip-compile --quiet --strip-extras --generate-hashes --no-emit-index-url --no-emit-find-links --allow-unsafe -o requirements.lock pyproject.toml
 	$(BIN)/pip-compile --quiet --strip-extras --generate-hashes --no-emit-index-url --no-emit-find-links --allow-unsafe --extra test -o requirements-dev.lock pyproject.toml
 
-clean: ## Remove the virtualenv, the SQLite database and test artifacts
+clean: ## Reset the demo: remove the virtualenv, the SQLite database and test artifacts
 	rm -rf $(VENV) var staticfiles test-artifacts .pytest_cache .mypy_cache .ruff_cache

@@ -25,6 +25,7 @@ from applications.models import (
     ProgramArea,
     Relationship,
 )
+from facilities.forms import FacilityChoiceField
 from facilities.models import Facility
 
 Label = str | StrPromise
@@ -144,7 +145,7 @@ class IdentityForm(SectionForm):
         ),
     )
     dl_number = text(
-        _("Driver licence number (optional)"),
+        _("Driver's license number (optional)"),
         required=False,
         max_length=20,
         autocomplete="off",
@@ -152,7 +153,7 @@ class IdentityForm(SectionForm):
         help_text=_("Kept encrypted. Leave empty to keep the number already on file."),
     )
     dl_state = text(
-        _("Licence issued by (state)"), required=False, max_length=2, validators=[state_validator]
+        _("License issued by (state)"), required=False, max_length=2, validators=[state_validator]
     )
 
     # Identifiers are never put back into a page; they are kept on the person, encrypted.
@@ -256,7 +257,7 @@ class PlacementForm(SectionForm):
 
 
 class VolunteerOrganisationForm(SectionForm):
-    sponsoring_organisation = text(_("Sponsoring organisation (if any)"), required=False)
+    sponsoring_organisation = text(_("Sponsoring organization (if any)"), required=False)
     reference_name = text(_("Reference: name"), required=False, max_length=120)
     reference_relationship = text(_("Reference: how they know you"), required=False)
     reference_phone = PhoneNumberField(label=_("Reference: phone"), region="US", required=False)
@@ -277,9 +278,9 @@ class OrganisationType(forms.ChoiceField):
 
 
 class ReentryOrganisationForm(SectionForm):
-    organisation_name = text(_("Partner organisation"))
-    organisation_type = OrganisationType(label=_("Type of organisation"))
-    role = text(_("Your role in the organisation"))
+    organisation_name = text(_("Partner organization"))
+    organisation_type = OrganisationType(label=_("Type of organization"))
+    role = text(_("Your role in the organization"))
     reference_name = text(_("Reference: name"), max_length=120)
     reference_relationship = text(_("Reference: how they know you"))
     reference_phone = PhoneNumberField(label=_("Reference: phone"), region="US")
@@ -315,9 +316,9 @@ ORGANISATION_FORMS: dict[str, type[SectionForm]] = {
 
 class CriminalHistoryForm(SectionForm):
     has_record = yes_no(
-        _("Have you ever been arrested for, charged with or convicted of any offence?"),
+        _("Have you ever been arrested for, charged with or convicted of any offense?"),
         _(
-            "Include juvenile, military and expunged records and traffic offences other "
+            "Include juvenile, military and expunged records and traffic offenses other "
             "than parking."
         ),
     )
@@ -360,6 +361,7 @@ class RelationshipEntryForm(forms.ModelForm[Relationship]):
     class Meta:
         model = Relationship
         fields = ["name", "doc_number", "relationship", "facility"]
+        field_classes = {"facility": FacilityChoiceField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -380,13 +382,13 @@ class EmploymentForm(SectionForm):
     )
     suspension_details = long_text(_("Suspension: where, when and why"), required=False)
     licence_type = text(
-        _("Professional licence (if your service needs one)"),
+        _("Professional license (if your service needs one)"),
         required=False,
         help_text=_("For example: licensed professional counselor."),
     )
-    licence_number = text(_("Licence number"), required=False, max_length=40)
+    licence_number = text(_("License number"), required=False, max_length=40)
     licence_state = text(
-        _("Licence state"), required=False, max_length=2, validators=[state_validator]
+        _("License state"), required=False, max_length=2, validators=[state_validator]
     )
 
     def clean(self) -> dict[str, Any]:
@@ -543,7 +545,7 @@ class EmailSignInForm(forms.Form):
 
 
 class StartApplicationForm(forms.Form):
-    facility = forms.ModelChoiceField(
+    facility = FacilityChoiceField(
         label=_("Facility"),
         queryset=Facility.objects.open().exclude(kind="central_office").order_by("name"),
         to_field_name="code",
@@ -554,7 +556,7 @@ class StartApplicationForm(forms.Form):
         choices=Kind.choices,
         widget=forms.RadioSelect,
         help_text=_(
-            "Volunteers and reentry partners (who represent an organisation) fill in the "
+            "Volunteers and reentry partners (who represent an organization) fill in the "
             "Application for Facility Access; student interns the Volunteer/Student Intern "
             "Application."
         ),

@@ -71,7 +71,7 @@ class Person(models.Model):
     dl_number_encrypted = models.TextField(blank=True)
     dl_last4 = models.CharField(max_length=4, blank=True)
     dl_hash = models.CharField(max_length=64, blank=True, db_index=True)
-    dl_state = models.CharField(_("licence state"), max_length=2, blank=True)
+    dl_state = models.CharField(_("license state"), max_length=2, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -381,7 +381,7 @@ class CriminalHistoryEntry(models.Model):
     )
     date = models.DateField(_("date"))
     place = models.CharField(_("city, county and state"), max_length=120)
-    offence = models.CharField(_("offence"), max_length=200)
+    offence = models.CharField(_("offense"), max_length=200)
     disposition = models.CharField(_("disposition"), max_length=200)
     explanation = models.TextField(_("explanation"), max_length=2000, blank=True)
 
@@ -514,7 +514,7 @@ class ReferenceCounter(models.Model):
 
 class DuplicateReason(models.TextChoices):
     SSN = "ssn", _("Same Social Security number")
-    DRIVER_LICENCE = "driver_licence", _("Same driver licence number")
+    DRIVER_LICENCE = "driver_licence", _("Same driver's license number")
     NAME_AND_BIRTH = "name_and_birth", _("Same name and date of birth")
 
 

@@ -22,6 +22,7 @@ from django.utils import formats, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from accounts.languages import rendered_language
 from applications import age, sections
 from applications import forms as app_forms
 from applications.models import (
@@ -256,7 +257,7 @@ def _block(kind: str, sect: sections.Section, application: Application | None) -
         # One paper form serves volunteers and reentry partners: print the partner's
         # questions the volunteer form does not ask as a part of its own.
         own = {name for name, _f in _fields(Kind.VOLUNTEER, sect.slug)}
-        block.extra_title = _("Reentry partners only: your partner organisation")
+        block.extra_title = _("Reentry partners only: your partner organization")
         block.extra_rows = _grid(Kind.REENTRY_PARTNER, sect.slug, None, blank=True, skip=own)
     if sect.entries:
         block.entries_title = _entries_title(sect.slug)
@@ -398,7 +399,7 @@ def _render(context: dict[str, Any]) -> bytes:
 
 def application_pdf(application: Application) -> bytes:
     """The filled form, from the answers as submitted (or as last revised)."""
-    with translation.override(application.person.preferred_language):
+    with translation.override(rendered_language(application.person.preferred_language)):
         return _render(_context(application.kind, application))
 
 

@@ -36,8 +36,8 @@ DOCUMENTS = "documents"
 ACKNOWLEDGEMENTS = "acknowledgements"
 
 ORGANISATION_TITLES: dict[str, str | Promise] = {
-    Kind.VOLUNTEER: _("Sponsoring organisation and reference"),
-    Kind.REENTRY_PARTNER: _("Partner organisation and reference"),
+    Kind.VOLUNTEER: _("Sponsoring organization and reference"),
+    Kind.REENTRY_PARTNER: _("Partner organization and reference"),
     Kind.STUDENT_INTERN: _("School and internship"),
 }
 
@@ -71,7 +71,7 @@ _SECTIONS: list[tuple[str, str | Promise, str]] = [
     (RELATIONSHIPS, _("Relationships with people under supervision"), "relationships"),
     (EMPLOYMENT, _("Employment and prior service"), ""),
     (DOCUMENTS, _("Supporting documents"), ""),
-    (ACKNOWLEDGEMENTS, _("Acknowledgements and signature"), ""),
+    (ACKNOWLEDGEMENTS, _("Acknowledgments and signature"), ""),
 ]
 SLUGS = [slug for slug, _title, _entries in _SECTIONS]
 # Sections an information request may reopen (a signature is always asked again).

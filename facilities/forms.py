@@ -1,9 +1,28 @@
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.utils.translation import gettext_lazy as _
 
-from facilities.models import FacilityKind, FacilityQuerySet
+from facilities.models import Facility, FacilityKind, FacilityQuerySet, natural_key
+
+
+class NaturalOrderIterator(ModelChoiceIterator):
+    """The choices of a facility field in natural order of their labels (the database sorts
+    "District 12" before "District 2")."""
+
+    def __iter__(self) -> Iterator[tuple[ModelChoiceIteratorValue | str, str]]:
+        choices = list(super().__iter__())
+        empty = choices[:1] if self.field.empty_label is not None else []
+        yield from empty
+        yield from sorted(choices[len(empty) :], key=lambda choice: natural_key(str(choice[1])))
+
+
+class FacilityChoiceField(forms.ModelChoiceField[Facility]):
+    """Every form's choice of one facility, in natural order."""
+
+    iterator = NaturalOrderIterator
 
 
 class DirectoryFilterForm(forms.Form):

@@ -1,7 +1,9 @@
 """Facilities, coordinator memberships and the program settings row."""
 
+import re
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -45,6 +47,24 @@ RESIDENTIAL_KINDS = frozenset(
 )
 
 
+_NUMBER = re.compile(r"(\d+)")
+T = TypeVar("T")
+
+
+def natural_key(text: str) -> tuple[str | int, ...]:
+    """Sort key reading runs of digits as numbers: "District 2" before "District 12", and
+    "District 1S" before "District 2". Text parts compare case-insensitively."""
+    # re.split with a group alternates text, number, text...: types line up by position.
+    parts = _NUMBER.split(str(text))
+    return tuple(int(part) if i % 2 else part.casefold() for i, part in enumerate(parts))
+
+
+def naturally_sorted(facilities: Iterable[T], *, by: str = "name") -> list[T]:
+    """Facilities (or rows with a `by` attribute) in natural order of their names; stable,
+    so an earlier order (the directory's by kind) holds between equal names."""
+    return sorted(facilities, key=lambda row: natural_key(getattr(row, by)))
+
+
 class FacilityQuerySet(models.QuerySet["Facility"]):
     def open(self) -> "FacilityQuerySet":
         return self.filter(status=FacilityStatus.OPEN)
@@ -53,6 +73,22 @@ class FacilityQuerySet(models.QuerySet["Facility"]):
         from facilities.access import facilities_for
 
         return self.filter(pk__in=facilities_for(user, cap).values("pk"))
+
+    def central_office(self) -> "Facility | None":
+        """The central office's row of the directory (DOCHQ): whom to call when a facility
+        lists no phone or coordinator."""
+        return self.open().filter(kind=FacilityKind.CENTRAL_OFFICE).order_by("code").first()
+
+    def naturally_ordered(self) -> "FacilityQuerySet":
+        """Ordered as natural_key reads the names, in the database (for a paginated list such
+        as the admin's): the facility table is small, so its natural ranks fit one CASE."""
+        ranked = naturally_sorted(Facility.objects.only("pk", "name"))
+        rank = models.Case(
+            *[models.When(pk=f.pk, then=models.Value(i)) for i, f in enumerate(ranked)],
+            default=models.Value(len(ranked)),
+            output_field=models.IntegerField(),
+        )
+        return self.alias(natural_rank=rank).order_by("natural_rank", "name")
 
     def search(self, text: str) -> "FacilityQuerySet":
         text = text.strip()
@@ -211,6 +247,11 @@ class ProgramSettings(models.Model):
         "days to sign a new agreement version",
         default=30,
         help_text="Active volunteers must sign a newly published agreement within this many days.",
+    )
+    volunteer_services_phone = PhoneNumberField(
+        "Volunteer Services' general line",
+        default="+15735266491",
+        help_text="Shown on a facility's page when the facility lists no phone or coordinator.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,7 +1,7 @@
 from itertools import groupby
 
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
@@ -9,14 +9,15 @@ from django.views.decorators.http import require_GET
 from facilities.access import Capability, facilities_for, facility_required, staff_required
 from facilities.forms import DirectoryFilterForm
 from facilities.http import HtmxHttpRequest
-from facilities.models import Facility, FacilityKind, Membership, ProgramSettings
+from facilities.models import Facility, FacilityKind, Membership, ProgramSettings, natural_key
 
 # The order a visitor scans the directory in: prisons first, the central office last.
 KIND_ORDER = list(FacilityKind.values)
-_kind_rank = Case(
-    *[When(kind=kind, then=Value(rank)) for rank, kind in enumerate(KIND_ORDER)],
-    output_field=IntegerField(),
-)
+
+
+def _in_directory_order(facilities: QuerySet[Facility]) -> list[Facility]:
+    """By kind, then by name read naturally ("District 2" before "District 12")."""
+    return sorted(facilities, key=lambda f: (KIND_ORDER.index(f.kind), natural_key(f.name)))
 
 
 def _grouped(facilities: list[Facility]) -> list[tuple[str, list[Facility]]]:
@@ -29,14 +30,12 @@ def _grouped(facilities: list[Facility]) -> list[tuple[str, list[Facility]]]:
 @login_not_required
 @require_GET
 def directory(request: HtmxHttpRequest) -> HttpResponse:
-    regions = list(
-        Facility.objects.exclude(region="")
-        .order_by("region")
-        .values_list("region", flat=True)
-        .distinct()
+    regions = sorted(
+        set(Facility.objects.exclude(region="").values_list("region", flat=True)),
+        key=natural_key,
     )
     form = DirectoryFilterForm(request.GET or None, regions=regions)
-    facilities = list(form.filter(Facility.objects.all()).order_by(_kind_rank, "name"))
+    facilities = _in_directory_order(form.filter(Facility.objects.all()))
     context = {"form": form, "groups": _grouped(facilities), "count": len(facilities)}
     if request.htmx:
         return render(request, "facilities/facility_list.html#results", context)
@@ -53,19 +52,23 @@ def facility_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     facilities = Facility.objects.prefetch_related(listed)  # type: ignore[arg-type]
     facility = get_object_or_404(facilities, code=code.upper())
-    program_visits = facility.program_visits_allowed(ProgramSettings.load())
-    return render(
-        request,
-        "facilities/facility_detail.html",
-        {"facility": facility, "program_visits": program_visits},
-    )
+    program = ProgramSettings.load()
+    # No phone or no coordinator listed: send the visitor to the central office instead.
+    lists_contact = facility.phone and facility.listed_coordinators  # type: ignore[attr-defined]
+    context = {
+        "facility": facility,
+        "program_visits": facility.program_visits_allowed(program),
+        "central_office": None if lists_contact else facilities.central_office(),
+        "volunteer_services_phone": program.volunteer_services_phone,
+    }
+    return render(request, "facilities/facility_detail.html", context)
 
 
 @require_GET
 @staff_required(Capability.VIEW)
 def staff_home(request: HttpRequest) -> HttpResponse:
-    facilities = facilities_for(request.user, Capability.VIEW).order_by(_kind_rank, "name")
-    return render(request, "facilities/staff_home.html", {"groups": _grouped(list(facilities))})
+    facilities = _in_directory_order(facilities_for(request.user, Capability.VIEW))
+    return render(request, "facilities/staff_home.html", {"groups": _grouped(facilities)})
 
 
 @require_GET

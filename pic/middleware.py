@@ -1,7 +1,12 @@
 from collections.abc import Callable
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.views.defaults import page_not_found
+
+from accounts.languages import rendered_language
 
 
 class RejectNulMiddleware:
@@ -15,3 +20,35 @@ class RejectNulMiddleware:
         if "\x00" in request.path:
             return page_not_found(request, Http404("No such page."))
         return self.get_response(request)
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Django's, but a language the project has no catalogue for falls back to English, so
+    the page never declares `lang="es"` (or shows Spanish dates) around English text."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)
+        language = rendered_language(translation.get_language())
+        if language != translation.get_language():
+            translation.activate(language)
+        request.LANGUAGE_CODE = language
+
+
+PRIVATE_PREFIXES = ("/staff/", "/account/", "/admin/", "/dev/")
+
+
+class NoStoreMiddleware:
+    """Pages that show personal data must not stay in a shared computer's browser cache or a
+    proxy: every page for a signed-in user, and every staff, applicant and admin page
+    (sign-in forms included), says `Cache-Control: private, no-store`."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in or request.path.startswith(PRIVATE_PREFIXES):
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -189,7 +189,7 @@ def create_demo_applications(coordinators: dict[str, User]) -> int:
         application=declined,
         by=iac,
         reason="incomplete",
-        note="The application was missing the signed acknowledgements.",
+        note="The application was missing the signed acknowledgments.",
     )
     withdrawn = _submitted(acc, Kind.VOLUNTEER, "Lee", "Kim", days_ago=15)
     withdraw_application(application=withdrawn, by=withdrawn.person.user, reason="Moving away.")

@@ -17,6 +17,7 @@ from applications.models import (
     Kind,
     Status,
 )
+from facilities.forms import FacilityChoiceField
 from facilities.models import Facility, Role
 from screening.models import CheckOutcome, CheckType, StepState
 
@@ -58,7 +59,7 @@ class QueueFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All")), *Kind.choices]
     )
-    facility = forms.ModelChoiceField(
+    facility = FacilityChoiceField(
         label=_("Facility"),
         required=False,
         queryset=Facility.objects.none(),

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from applications.models import InformationRequest, Status
@@ -22,7 +23,7 @@ def overdue_information_requests(today: date, digest: Digest) -> int:
                     "%(reference)s: the information requested was due %(date)s and has not "
                     "been answered."
                 )
-                % {"reference": request.application.reference, "date": request.due_on},
+                % {"reference": request.application.reference, "date": date_format(request.due_on)},
             )
             count += 1
     return count

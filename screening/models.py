@@ -3,6 +3,7 @@ trainings) is in volunteers.models."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, Kind
@@ -13,7 +14,7 @@ class StepKind(models.TextChoices):
     BACKGROUND_CHECK = "background_check", _("Background check")
     INTERVIEW = "interview", _("Interview")
     SCHOOL_VERIFICATION = "school_verification", _("School verification")
-    ORGANISATION_VERIFICATION = "organisation_verification", _("Organisation verification")
+    ORGANISATION_VERIFICATION = "organisation_verification", _("Organization verification")
 
 
 class StepRequirement(models.Model):
@@ -174,7 +175,8 @@ class BackgroundCheck(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_check_type_display()} {self.run_on}: {self.get_outcome_display()}"
+        run_on = date_format(self.run_on)
+        return f"{self.get_check_type_display()} {run_on}: {self.get_outcome_display()}"
 
     @property
     def is_current(self) -> bool:

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -313,7 +314,7 @@ def upgrade_to_contact(*, grant: FacilityAccess, by: Any, on: date | None = None
         eligible = age.date_reaching(born, age.CONTACT_AGE) if born else None
         raise VolunteerError(
             _("Not before the 19th birthday (%(date)s).")
-            % {"date": eligible.strftime("%B %-d, %Y") if eligible else "?"}
+            % {"date": date_format(eligible) if eligible else "?"}
         )
     grant.level_effective = AccessLevel.CONTACT
     grant.contact_eligible_on = None

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from applications import age
@@ -147,7 +148,7 @@ def activation_problems(grant: FacilityAccess, on: date | None = None) -> list[s
             elif item.key == "tb" and item.done_on is not None:
                 problems.append(
                     _("The latest TB test (%(date)s) is positive and not cleared.")
-                    % {"date": item.done_on.strftime("%B %-d, %Y")}
+                    % {"date": date_format(item.done_on)}
                 )
             else:
                 problems.append(_("%(item)s is not done.") % {"item": item.label})

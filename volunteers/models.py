@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import (
@@ -213,7 +214,7 @@ class Ban(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Ban of {self.person} from {self.banned_on}"
+        return f"Ban of {self.person} from {date_format(self.banned_on)}"
 
 
 # Trainings, TB tests and activation ---------------------------------------------------
@@ -355,7 +356,7 @@ class TrainingCompletion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person}: {self.course} on {self.completed_on}"
+        return f"{self.person}: {self.course} on {date_format(self.completed_on)}"
 
 
 def _tb_scan_path(instance: "TBTest", filename: str) -> str:
@@ -390,7 +391,7 @@ class TBTest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"TB test {self.tested_on}: {self.get_result_display()}"
+        return f"TB test {date_format(self.tested_on)}: {self.get_result_display()}"
 
     @property
     def is_clear(self) -> bool:

@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
+from accounts.languages import rendered_language
 from applications import age
 from applications.models import AccessLevel, Kind, Person
 from applications.pdf import css_string, url_fetcher
@@ -163,7 +164,7 @@ def _pdf(html: str) -> bytes:
 
 def approval_letter_pdf(grant: FacilityAccess) -> bytes:
     """The letter telling the person their access is approved, with its terms and rules."""
-    with translation.override(grant.person.preferred_language):
+    with translation.override(rendered_language(grant.person.preferred_language)):
         context = _context(grant)
         title = _("Approval of facility access")
         name = context["name"]
@@ -190,7 +191,7 @@ def badge_sheet_pdf(grant: FacilityAccess) -> bytes:
 
 def badge_sheet_html(grant: FacilityAccess) -> str:
     """The badge sheet's HTML, as WeasyPrint is given it."""
-    with translation.override(grant.person.preferred_language):
+    with translation.override(rendered_language(grant.person.preferred_language)):
         context = _context(grant)
         name = context["name"]
         person = grant.person

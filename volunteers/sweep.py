@@ -17,6 +17,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import IntegrityError, transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.tasks import send_templated_email
@@ -82,7 +83,11 @@ def expire_access(today: date, digest: Digest) -> int:
         digest.to_facility(
             grant.facility_id,
             _("%(name)s: access expired on %(date)s (badge %(badge)s).")
-            % {"name": grant.person, "date": grant.expires_on, "badge": grant.badge_number},
+            % {
+                "name": grant.person,
+                "date": date_format(grant.expires_on or today),  # lapsed: never None
+                "badge": grant.badge_number,
+            },
         )
         count += 1
     return count
@@ -103,7 +108,7 @@ def contact_eligibility(today: date, digest: Digest) -> int:
                 % {
                     "name": grant.person,
                     "badge": grant.badge_number,
-                    "date": grant.contact_eligible_on,
+                    "date": date_format(grant.contact_eligible_on),
                 },
             )
             count += 1
@@ -142,7 +147,7 @@ def expiring_items(today: date, digest: Digest) -> int:
             threshold = final if days_left <= final else first
             line = _("%(item)s expires on %(date)s (%(facility)s).") % {
                 "item": label,
-                "date": expires_on,
+                "date": date_format(expires_on),
                 "facility": grant.facility.name,
             }
             if _once(item_type, item_id, threshold, expires_on, today):

@@ -4,6 +4,7 @@ from datetime import date
 from typing import Any
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -34,7 +35,7 @@ class IllegalMove(ApplicationError):
             message %= {
                 "status": application.get_status_display(),
                 "who": last.actor_label or _("the system"),
-                "when": timezone.localtime(last.at).strftime("%Y-%m-%d %H:%M"),
+                "when": date_format(timezone.localtime(last.at), "DATETIME_FORMAT"),
             }
         else:
             message = _("An application that is “%(status)s” cannot be moved to “%(to)s”.") % {
@@ -59,7 +60,7 @@ class TooYoung(ApplicationError):
     def __init__(self, eligible_on: date) -> None:
         super().__init__(
             _("You must be 18 to apply. You may submit this application from %(date)s.")
-            % {"date": eligible_on.strftime("%B %-d, %Y")}
+            % {"date": date_format(eligible_on)}
         )
         self.eligible_on = eligible_on
 

@@ -30,6 +30,7 @@ from tests.applications.helpers import (
     section_url,
     url,
 )
+from tests.dates import long_date
 from tests.factories import applicant, draft_application, valid_answers
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +92,7 @@ def test_the_applicant_is_told_by_mail_and_on_the_detail_page(
     assert message.to == ["jordan.rivera@example.org"]
     assert message.subject == f"Information needed for application {in_review.reference}"
     assert MESSAGE in message.body
-    assert due.isoformat() in message.body
+    assert long_date(due) in message.body
     assert f"/account/applications/{in_review.public_id}/" in message.body
 
     detail = page(client.get(url("detail", in_review)))

@@ -14,6 +14,7 @@ from django import forms
 from django.utils import formats
 from pypdf import PdfReader
 
+from accounts.languages import rendered_language
 from applications import forms as app_forms
 from applications import sections
 from applications.models import (
@@ -299,10 +300,15 @@ def test_what_the_applicant_typed_is_text_never_markup(facility: Facility) -> No
     assert "&lt;" not in text
 
 
-def test_the_pdf_is_in_the_persons_language(facility: Facility) -> None:
-    pdf = application_pdf(make_application(facility, language="es"))
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_pdf_declares_the_language_it_is_written_in(facility: Facility, language: str) -> None:
+    """A Spanish speaker's PDF is Spanish once the project has a Spanish catalogue; until
+    then it is English and says so (never lang="es" around English text, Spanish dates)."""
+    pdf = application_pdf(make_application(facility, language=language))
     root: Any = PdfReader(io.BytesIO(pdf)).trailer["/Root"]
-    assert root.get("/Lang") == "es"
+    english = "Date of birth March 14, 1968" in text_of(pdf)
+    assert root.get("/Lang") == rendered_language(language)
+    assert (root.get("/Lang") == "en") == english
 
 
 @pytest.mark.parametrize(
@@ -343,7 +349,7 @@ def test_blank_form(kind: str, name: str, artifacts_dir: Path) -> None:
         assert str(DocumentKind(document_kind).label) in text
     if kind == Kind.VOLUNTEER:
         assert "reentry partners" in text
-        assert "Type of organisation" in text  # the partner's questions, on the same form
+        assert "Type of organization" in text  # the partner's questions, on the same form
     save_page_one(pdf, artifacts_dir, f"pdf-blank-{name}")
 
 

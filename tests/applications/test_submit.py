@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime
 import pytest
 from django.core import mail
 from django.test import Client
-from django.utils import formats
 
 from accounts.models import User
 from applications import age
@@ -16,6 +15,7 @@ from applications.models import Application, ApplicationEvent, EventKind, Person
 from applications.services import Incomplete, TooYoung, submit_application
 from facilities.models import Facility, Role
 from tests.applications.helpers import entries, log_in, messages_of, page, url, years_before
+from tests.dates import long_date
 from tests.factories import (
     MembershipFactory,
     applicant,
@@ -35,10 +35,6 @@ def person(client: Client) -> Person:
     person = applicant()
     log_in(client, person)
     return person
-
-
-def long_date(day: date) -> str:
-    return formats.date_format(day, "F j, Y")
 
 
 # Completeness -------------------------------------------------------------------------
@@ -214,7 +210,7 @@ def test_contact_under_19_is_accepted_with_the_date_contact_can_begin(
     assert f"Contact can begin from {long_date(eligible)}, when you turn 19." in detail
     (confirmation,) = mail.outbox
     assert confirmation.to == ["jordan.rivera@example.org"]
-    assert f"contact can begin from {eligible.isoformat()}" in confirmation.body
+    assert f"contact can begin from {long_date(eligible)}" in confirmation.body
 
 
 def test_contact_at_19_has_no_notice(

@@ -287,7 +287,7 @@ def test_detail_shows_only_listed_coordinators(client: Client, acc: Facility) ->
     assert listed.email not in content  # the account's sign-in name is not public
 
 
-def test_detail_without_listed_coordinators_has_no_contact_section(
+def test_detail_without_listed_coordinators_and_no_central_office_lists_no_contact(
     client: Client, acc: Facility
 ) -> None:
     MembershipFactory(facility=acc, role=Role.IAC, is_listed=False)

@@ -18,6 +18,7 @@ from audit.models import AuditEvent
 from facilities.models import Facility, ProgramSettings, Role
 from screening import services
 from tests.conftest import member
+from tests.dates import long_date
 from tests.factories import FacilityFactory
 from tests.volunteers.activation_helpers import (
     FACILITY_ORIENTATION,
@@ -360,7 +361,7 @@ def test_activation_mails_the_volunteer(
     assert message.to == [grant.person.email]
     assert message.subject == "You are active at Algoa Correctional Center"
     assert "ACC-00001" in message.body
-    assert activated.expires_on.isoformat() in message.body
+    assert long_date(activated.expires_on) in message.body
     assert "/account/access/" in message.body
 
 

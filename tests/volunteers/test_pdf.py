@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from accounts.languages import rendered_language
 from applications.models import AccessLevel, Application, Kind, Person
 from facilities.models import Facility, FacilityKind
 from tests.factories import FacilityFactory, submitted_application
@@ -233,8 +234,14 @@ def test_what_the_person_typed_is_text_never_markup(facility: Facility, render: 
         assert '<img src="https://evil.example/x">' in text
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize("render", [approval_letter_pdf, badge_sheet_pdf])
-def test_the_pdf_is_in_the_persons_language(facility: Facility, render: Any) -> None:
-    pdf = render(make_grant(facility, language="es"))
+def test_the_pdf_declares_the_language_it_is_written_in(
+    facility: Facility, render: Any, language: str
+) -> None:
+    """Spanish once the project has a Spanish catalogue; until then English, declared so."""
+    pdf = render(make_grant(facility, language=language))
     root: Any = PdfReader(io.BytesIO(pdf)).trailer["/Root"]
-    assert root.get("/Lang") == "es"
+    english = "Access level No offender contact" in text_of(pdf) and "March 2, 2028" in text_of(pdf)
+    assert root.get("/Lang") == rendered_language(language)
+    assert (root.get("/Lang") == "en") == english

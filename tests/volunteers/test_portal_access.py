@@ -12,6 +12,7 @@ from accounts.models import User
 from applications import age
 from applications.models import AccessLevel
 from facilities.models import Facility
+from tests.dates import long_date
 from tests.volunteers.activation_helpers import (
     FACILITY_ORIENTATION,
     IN_SERVICE,
@@ -68,7 +69,7 @@ def test_an_active_volunteer_sees_badge_level_expiry_and_trainings(
     prea = row(page, "PREA training")
     assert "Done" in prea
     expires = add_months(today, 12)
-    assert f"{expires:%b} {expires.day}, {expires.year}" in prea
+    assert long_date(expires) in prea
     assert "Done" in row(page, "Facility orientation")
     assert "To do" in row(page, "Annual in-service training")
     assert "0 of 6 hours in the last 12 months" in row(page, "Annual in-service training")

@@ -19,6 +19,7 @@ from applications.services import request_information
 from facilities.models import Facility, ProgramSettings, Role
 from screening import services
 from tests.conftest import member
+from tests.dates import long_date
 from tests.factories import FacilityFactory, submitted_application
 from tests.volunteers.activation_helpers import (
     FACILITY_ORIENTATION,
@@ -145,7 +146,7 @@ def test_each_reminder_goes_out_once_at_60_and_at_7_days(
     grant, expires = volunteer_with_prea_expiring(office, coordinator)
     person = grant.person
     start = expires - timedelta(days=60)
-    line = f"PREA training expires on {expires} ({office.name})."
+    line = f"PREA training expires on {long_date(expires)} ({office.name})."
     mail.outbox.clear()
 
     # 60 days left: the person gets one e-mail, the coordinator one digest.
@@ -199,7 +200,9 @@ def test_a_renewed_completion_gets_fresh_reminders(
 
     sweep(renewed_expiry - timedelta(days=60))
     (reminder,) = outbox_to(grant.person.email)
-    assert lines_of(reminder) == [f"PREA training expires on {renewed_expiry} ({office.name})."]
+    assert lines_of(reminder) == [
+        f"PREA training expires on {long_date(renewed_expiry)} ({office.name})."
+    ]
     assert len(outbox_to(coordinator.email)) == 1
 
     mail.outbox.clear()
@@ -287,7 +290,9 @@ def test_a_course_with_a_long_code_is_reminded_too(
     sweep(expires - timedelta(days=59))
 
     (reminder,) = outbox_to(grant.person.email)
-    assert lines_of(reminder) == [f"Suicide prevention expires on {expires} ({office.name})."]
+    assert lines_of(reminder) == [
+        f"Suicide prevention expires on {long_date(expires)} ({office.name})."
+    ]
     assert len(outbox_to(coordinator.email)) == 1
 
 
@@ -320,7 +325,7 @@ def test_lapsed_access_expires_without_manual_work(
     )
     (digest,) = outbox_to(coordinator.email)
     assert (
-        f"{grant.person}: access expired on {last_day} (badge {grant.badge_number})."
+        f"{grant.person}: access expired on {long_date(last_day)} (badge {grant.badge_number})."
         in lines_of(digest)
     )
     events = grant.events.count()
@@ -337,7 +342,9 @@ def test_access_itself_is_reminded_before_it_expires(
     sweep(grant.expires_on - timedelta(days=60))
 
     (reminder,) = outbox_to(grant.person.email)
-    assert f"Facility access expires on {grant.expires_on} ({office.name})." in lines_of(reminder)
+    assert f"Facility access expires on {long_date(grant.expires_on)} ({office.name})." in lines_of(
+        reminder
+    )
 
 
 # Contact eligibility and overdue information requests --------------------------------------
@@ -353,7 +360,7 @@ def test_contact_eligibility_reaches_the_digest_once(
     assert grant.contact_eligible_on == birthday
     wanted = (
         f"{grant.person} (badge {grant.badge_number}) is eligible for offender contact from "
-        f"{birthday}: the upgrade awaits your decision."
+        f"{long_date(birthday)}: the upgrade awaits your decision."
     )
 
     def digest_lines(day: date) -> list[str]:
@@ -382,7 +389,7 @@ def test_an_overdue_information_request_reaches_the_digest_once(
         due_on=due,
     )
     wanted = (
-        f"{application.reference}: the information requested was due {due} and has not "
+        f"{application.reference}: the information requested was due {long_date(due)} and has not "
         "been answered."
     )
 
