@@ -120,7 +120,7 @@ def test_complete_needs_attention_and_not_started_side_by_side(
     assert shown["Applicant information"] == "Complete"
     assert shown["Facility and service"] == "Needs attention"
     assert shown["Criminal history"] == "Not started"
-    assert shown["Acknowledgements and signature"] == "Not started"
+    assert shown["Acknowledgments and signature"] == "Not started"
     # The words are text of the page, not only a colour: and the colour class agrees.
     assert re.search(r'class="list-group-item section-needs_attention', text)
 
