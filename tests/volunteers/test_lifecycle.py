@@ -81,7 +81,9 @@ def test_every_move_of_the_map_is_allowed_or_refused(
         moved = _move(grant, to, iac)
         assert moved.status == to
         event = moved.events.last()
-        assert event is not None and event.from_status == start and event.to_status == to
+        assert event is not None
+        assert event.from_status == start
+        assert event.to_status == to
     else:
         with pytest.raises(VolunteerError):
             _move(grant, to, iac)
@@ -96,13 +98,16 @@ def test_suspend_records_reason_review_date_event_audit_and_mail(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         moved = services.suspend_access(grant=grant, by=iac, reason="Late badge", review_on=review)
-    assert moved.status == S.SUSPENDED and moved.review_on == review
+    assert moved.status == S.SUSPENDED
+    assert moved.review_on == review
     event = moved.events.last()
-    assert event.kind == AccessEventKind.SUSPENDED and event.text == "Late badge"
+    assert event.kind == AccessEventKind.SUSPENDED
+    assert event.text == "Late badge"
     assert event.data == {"review_on": review.isoformat()}
     assert AuditEvent.objects.filter(action="volunteers.access_suspended").count() == 1
     (message,) = mail.outbox
-    assert "suspended" in message.subject and review.strftime("%B %-d, %Y") in message.body
+    assert "suspended" in message.subject
+    assert review.strftime("%B %-d, %Y") in message.body
     assert "Late badge" not in message.body  # the reason stays with the staff
 
 
@@ -149,7 +154,8 @@ def test_restore_makes_active_and_mails(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         moved = services.restore_access(grant=grant, by=iac)
-    assert moved.status == S.ACTIVE and moved.review_on is None
+    assert moved.status == S.ACTIVE
+    assert moved.review_on is None
     assert moved.events.last().kind == AccessEventKind.RESTORED
     assert AuditEvent.objects.filter(action="volunteers.access_restored").exists()
     assert "restored" in mail.outbox[0].subject
@@ -198,7 +204,8 @@ def test_end_refusals(facility: Facility, iac: User, kwargs: dict[str, Any], mes
 def test_end_pending_needs_no_badge_answer(facility: Facility, iac: User) -> None:
     grant = in_status(facility, S.PENDING_ACTIVATION, by=iac)
     moved = services.end_access(grant=grant, by=iac, exit_note="Withdrew")
-    assert moved.status == S.ENDED and moved.badge_returned is None
+    assert moved.status == S.ENDED
+    assert moved.badge_returned is None
 
 
 def test_revoke_with_ban_needs_program(
@@ -209,7 +216,8 @@ def test_revoke_with_ban_needs_program(
         services.revoke_access(grant=grant, by=iac, reason="Cause", ban=True)
     assert FacilityAccess.objects.get(pk=grant.pk).status == S.ACTIVE
     moved = services.revoke_access(grant=grant, by=pic_coordinator, reason="Cause", ban=True)
-    assert moved.status == S.REVOKED and services.standing_ban(moved.person) is not None
+    assert moved.status == S.REVOKED
+    assert services.standing_ban(moved.person) is not None
     assert moved.events.last().kind == AccessEventKind.REVOKED
     assert moved.events.last().data["ban"] is True
     assert AuditEvent.objects.filter(action="volunteers.access_revoked").exists()
@@ -228,7 +236,8 @@ def test_revoke_needs_reason(facility: Facility, iac: User) -> None:
 def test_approval_copies_the_cleared_checks_onto_the_grant(facility: Facility, iac: User) -> None:
     grant = active_grant(facility, by=iac)
     (check,) = grant.checks.all()
-    assert check.outcome == "cleared" and check.from_application_check is not None
+    assert check.outcome == "cleared"
+    assert check.from_application_check is not None
     assert check.performed_by == "MSHP"
 
 
@@ -260,7 +269,8 @@ def test_recheck_supersede_and_void(
         performed_by="FBI",
     )
     check.refresh_from_db()
-    assert check.superseded_by == later and later.check_type == "ncic"
+    assert check.superseded_by == later
+    assert later.check_type == "ncic"
     assert AuditEvent.objects.filter(action="volunteers.recheck_superseded").exists()
     with pytest.raises(VolunteerError, match="already superseded"):
         services.void_recheck(grant=grant, check=check, by=iac, reason="x")
@@ -302,7 +312,8 @@ def test_renewal_early_runs_from_the_old_expiry(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         moved = services.renew_access(grant=grant, by=iac)
-    assert moved.status == S.ACTIVE and moved.expires_on == add_months(old, validity())
+    assert moved.status == S.ACTIVE
+    assert moved.expires_on == add_months(old, validity())
     event = moved.events.last()
     assert event.kind == AccessEventKind.RENEWED
     assert set(event.data["relied_on"]) == {
@@ -322,7 +333,8 @@ def test_renewal_of_expired_runs_from_today_and_activates(facility: Facility, ia
     grant = renewable(facility, by=iac, months_left=-1)
     activation.move_access(grant=grant, to=S.EXPIRED, by="sweep")
     moved = services.renew_access(grant=FacilityAccess.objects.get(pk=grant.pk), by=iac)
-    assert moved.status == S.ACTIVE and moved.expires_on == add_months(TODAY(), validity())
+    assert moved.status == S.ACTIVE
+    assert moved.expires_on == add_months(TODAY(), validity())
     assert moved.events.last().kind == AccessEventKind.RENEWED
 
 
@@ -455,7 +467,8 @@ def test_lower_any_time_and_raise_back(
         moved = services.change_level(
             grant=grant, by=iac, level=AccessLevel.NO_CONTACT, reason="Incident"
         )
-    assert moved.level_effective == AccessLevel.NO_CONTACT and moved.level_differs
+    assert moved.level_effective == AccessLevel.NO_CONTACT
+    assert moved.level_differs
     event = moved.events.last()
     assert event.kind == AccessEventKind.LEVEL_CHANGED
     assert event.data == {"from": AccessLevel.CONTACT, "to": AccessLevel.NO_CONTACT}
