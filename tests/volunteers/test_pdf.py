@@ -238,3 +238,14 @@ def test_the_pdf_is_in_the_persons_language(facility: Facility, render: Any) -> 
     pdf = render(make_grant(facility, language="es"))
     root: Any = PdfReader(io.BytesIO(pdf)).trailer["/Root"]
     assert root.get("/Lang") == "es"
+
+
+def test_a_lowered_level_shows_beside_the_approved_one(facility: Facility) -> None:
+    """Issue 8 item 6: a coordinator lowered an adult's access to no contact."""
+    grant = make_grant(facility, level_effective=AccessLevel.NO_CONTACT, contact_eligible_on=None)
+    grant.person.date_of_birth = date(1980, 5, 17)
+    grant.person.save()
+    for pdf in (approval_letter_pdf(grant), badge_sheet_pdf(grant)):
+        text = text_of(pdf)
+        assert "No offender contact (approved: Offender contact)" in text
+        assert "19th birthday" not in text
