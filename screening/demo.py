@@ -1,6 +1,7 @@
 """Demo applications in every status at the demo facilities, built through the services."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,10 +21,12 @@ from applications.services import (
     submit_application,
     withdraw_application,
 )
-from facilities.models import Facility
+from facilities.models import Facility, ProgramSettings
 from screening import services
 from screening.models import CheckOutcome, CheckType, StepKind, StepState
 from volunteers import activation
+from volunteers import services as volunteer_services
+from volunteers.compliance import add_months
 from volunteers.models import Course, FacilityAccess
 
 SAMPLE_PDF = b"%PDF-1.4\n% demo letter\n"
@@ -222,6 +225,7 @@ def create_demo_applications(coordinators: dict[str, User]) -> int:
     )
     _submitted(ccc, Kind.VOLUNTEER, "Helen", "Ortiz", days_ago=1)
     _demo_activation(acc, iac, ready)
+    _demo_lifecycle(acc, iac)
     return Application.objects.count()
 
 
@@ -308,3 +312,59 @@ def _demo_activation(acc: Facility, iac: User, pending: Application) -> None:
     started = today - timedelta(days=30)
     _complete(noah.person, acc, iac, started)
     activation.activate_access(grant=grant, by=iac, on=started)
+
+
+def _active_since(iac: User, acc: Facility, first: str, last: str, started: date) -> FacilityAccess:
+    """An approved volunteer activated on `started`, everything done that day."""
+    application = _in_review(
+        iac, acc, Kind.VOLUNTEER, first, last, passed=ALL_STEPS, days_ago=30, born=date(1975, 4, 9)
+    )
+    grant = services.approve_application(application=application, by=iac, level="contact")
+    _complete(application.person, acc, iac, started)
+    return activation.activate_access(grant=grant, by=iac, on=started)
+
+
+def _demo_lifecycle(acc: Facility, iac: User) -> None:
+    """A renewal, a suspension and its restoration, and an ended grant (issue 9 §2)."""
+    today = age.today()
+    validity = ProgramSettings.load().access_validity_months
+
+    # Expiring within the renewal window: re-checked, trained, renewed from the old expiry.
+    grace = _active_since(iac, acc, "Grace", "Holt", add_months(today, 1 - validity))
+    volunteer_services.record_recheck(
+        grant=grace,
+        by=iac,
+        check_type=CheckType.MULES,
+        run_on=today,
+        outcome=CheckOutcome.CLEARED,
+        performed_by="Missouri State Highway Patrol",
+    )
+    _complete(grace.person, acc, iac, today, codes=("prea",))
+    activation.record_completion(
+        person=grace.person,
+        course=Course.objects.get(code="annual-in-service"),
+        completed_on=today,
+        hours=Decimal("6"),
+        by=iac,
+    )
+    volunteer_services.renew_access(grant=grace, by=iac)
+
+    # Suspended pending a review, then restored.
+    marcus = _active_since(iac, acc, "Marcus", "Bell", today - timedelta(days=100))
+    volunteer_services.suspend_access(
+        grant=marcus,
+        by=iac,
+        reason="Left the visiting room without an escort; under review.",
+        review_on=today + timedelta(days=14),
+    )
+    volunteer_services.restore_access(grant=marcus, by=iac, note="Reviewed with the volunteer.")
+
+    # Moved away: ended, badge returned; the grant stays as history.
+    ruth = _active_since(iac, acc, "Ruth", "Adeyemi", today - timedelta(days=200))
+    volunteer_services.end_access(
+        grant=ruth,
+        by=iac,
+        exit_note="Moved out of state.",
+        badge_returned=True,
+        badge_returned_on=today,
+    )

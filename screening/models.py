@@ -8,6 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, Kind
 
+# The check choices live with the grant's re-checks (volunteers), which may not import
+# screening; screening's checks use the same ones.
+from volunteers.models import CheckOutcome, CheckType
+
 
 class StepKind(models.TextChoices):
     COMPLETENESS = "completeness", _("Completeness review")
@@ -93,19 +97,6 @@ class ScreeningStep(models.Model):
     @property
     def is_done(self) -> bool:
         return self.state in (StepState.PASSED, StepState.WAIVED)
-
-
-class CheckType(models.TextChoices):
-    MULES = "mules", "MULES"
-    NCIC = "ncic", "NCIC"
-    MACHS = "machs", "MACHS"
-    FINGERPRINT = "fingerprint", _("Fingerprint")
-
-
-class CheckOutcome(models.TextChoices):
-    CLEARED = "cleared", _("Cleared")
-    NOT_CLEARED = "not_cleared", _("Not cleared")
-    NEEDS_REVIEW = "needs_review", _("Needs review")
 
 
 class BackgroundCheckQuerySet(models.QuerySet["BackgroundCheck"]):

@@ -20,6 +20,7 @@ from facilities.models import Facility, ProgramSettings
 from volunteers.compliance import access_validity_end, activation_problems, add_months
 from volunteers.errors import GateClosed, VolunteerError
 from volunteers.models import (
+    LIVE_ACCESS,
     AccessEvent,
     AccessEventKind,
     AccessStatus,
@@ -201,14 +202,16 @@ def move_access(
     """The only writer of a grant's status: lock, refuse illegal moves, append the event
     (of `kind`, or the kind the move implies)."""
     locked = FacilityAccess.objects.select_for_update().get(pk=grant.pk)
-    if not locked.can_transition_to(to):
+    in_place = to == locked.status and kind in IN_PLACE_KINDS and locked.status in LIVE_ACCESS
+    if not in_place and not locked.can_transition_to(to):
         raise VolunteerError(
             _("Access that is “%(status)s” cannot become “%(to)s”.")
             % {"status": locked.get_status_display(), "to": AccessStatus(to).label}
         )
     from_status = locked.status
     locked.status = to
-    fields.setdefault("status_since", age.today())
+    if not in_place:
+        fields.setdefault("status_since", age.today())
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.save(update_fields=["status", "updated_at", *fields])
@@ -223,6 +226,18 @@ def move_access(
         text=text,
     )
     return locked
+
+
+# Moves that keep the status (a renewal of active access, a level change, a re-check):
+# allowed on live access, still appended to the log through move_access.
+IN_PLACE_KINDS = frozenset(
+    {
+        AccessEventKind.RENEWED,
+        AccessEventKind.LEVEL_CHANGED,
+        AccessEventKind.RECHECK_RECORDED,
+        AccessEventKind.NOTE,
+    }
+)
 
 
 def implied_event_kind(from_status: str, to: str) -> str:

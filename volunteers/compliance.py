@@ -130,12 +130,20 @@ def items_for(grant: FacilityAccess, on: date, courses: list[Course] | None = No
 
 def activation_problems(grant: FacilityAccess, on: date | None = None) -> list[str]:
     """What stands between this grant and activation (DESIGN rule 3, second gate)."""
-    from volunteers.services import standing_ban
-
     on = on or age.today()
     problems = []
     if grant.status != AccessStatus.PENDING_ACTIVATION:
         problems.append(_("Only access pending activation can be activated."))
+    return problems + currency_problems(grant, on)
+
+
+def currency_problems(grant: FacilityAccess, on: date) -> list[str]:
+    """The currency items activation checks (required trainings, the TB test where the
+    facility requires one, no statewide ban), whatever the grant's status: restoring a
+    suspended grant checks the same."""
+    from volunteers.services import standing_ban
+
+    problems = []
     required = {
         course.code
         for course in Course.objects.filter(is_active=True, required_for_activation=True)

@@ -141,6 +141,88 @@ class FacilityAccess(models.Model):
     def can_transition_to(self, status: str) -> bool:
         return status in ACCESS_TRANSITIONS.get(self.status, set())
 
+    @property
+    def level_in_effect(self) -> str:
+        """The level the person may serve at now; before activation, the level approved."""
+        return self.level_effective or self.level_approved
+
+    @property
+    def level_differs(self) -> bool:
+        """Whether the level in effect is below the level approved (shown beside it)."""
+        return bool(self.level_effective) and self.level_effective != self.level_approved
+
+    def get_level_in_effect_display(self) -> str:
+        return str(AccessLevel(self.level_in_effect).label)
+
+
+class CheckType(models.TextChoices):
+    MULES = "mules", "MULES"
+    NCIC = "ncic", "NCIC"
+    MACHS = "machs", "MACHS"
+    FINGERPRINT = "fingerprint", _("Fingerprint")
+
+
+class CheckOutcome(models.TextChoices):
+    CLEARED = "cleared", _("Cleared")
+    NOT_CLEARED = "not_cleared", _("Not cleared")
+    NEEDS_REVIEW = "needs_review", _("Needs review")
+
+
+class AccessCheckQuerySet(models.QuerySet["AccessCheck"]):
+    def current(self) -> "AccessCheckQuerySet":
+        """Checks that count: neither superseded by a re-run nor voided."""
+        return self.filter(superseded_by__isnull=True, voided_at__isnull=True)
+
+
+class AccessCheck(models.Model):
+    """A background check on a grant: a re-check recorded on the access page, or a copy of
+    a cleared check of its application made at approval (so renewal need not read
+    screening). Never edited: superseded by a re-run of the same type, or voided."""
+
+    access = models.ForeignKey(FacilityAccess, on_delete=models.CASCADE, related_name="checks")
+    check_type = models.CharField(max_length=12, choices=CheckType.choices)
+    run_on = models.DateField()
+    outcome = models.CharField(max_length=12, choices=CheckOutcome.choices)
+    reference = models.CharField(max_length=60, blank=True)
+    performed_by = models.CharField(max_length=120, blank=True)
+    # Set on copies of the application's checks: that check's id (screening's BackgroundCheck).
+    from_application_check = models.PositiveBigIntegerField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    superseded_by = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="supersedes"
+    )
+    supersede_reason = models.TextField(blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    void_reason = models.TextField(blank=True)
+
+    objects = AccessCheckQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["run_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(check_type__in=CheckType.values),
+                name="access_check_type_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(outcome__in=CheckOutcome.values),
+                name="access_check_outcome_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_check_type_display()} {self.run_on}: {self.get_outcome_display()}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_by_id is None and self.voided_at is None
+
 
 class AccessEventKind(models.TextChoices):
     """What happened to a grant: each lifecycle move has its own kind, so reports count them."""

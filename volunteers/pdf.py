@@ -102,7 +102,9 @@ def contact_eligible_on(grant: FacilityAccess) -> date | None:
     if grant.contact_eligible_on:
         return grant.contact_eligible_on
     born = grant.person.date_of_birth
-    return age.date_reaching(born, CONTACT_AGE) if born else None
+    reaching = age.date_reaching(born, CONTACT_AGE) if born else None
+    # Past the 19th birthday, no contact is a coordinator's lowering, not a wait.
+    return reaching if reaching and reaching > age.today() else None
 
 
 def _level(grant: FacilityAccess) -> str:
@@ -130,6 +132,7 @@ def _context(grant: FacilityAccess) -> dict[str, Any]:
         "level": str(AccessLevel(level).label) if level else "",
         "is_contact": level == AccessLevel.CONTACT,
         "level_approved": str(AccessLevel(grant.level_approved).label),
+        "level_differs": grant.level_differs,
         "badge_number": grant.badge_number or "",
         "starts_on": long_date(grant.starts_on),
         "expires_on": long_date(grant.expires_on),

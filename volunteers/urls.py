@@ -1,6 +1,6 @@
 from django.urls import path
 
-from volunteers.views import access, roster, sessions
+from volunteers.views import access, lifecycle, roster, sessions
 
 # Mounted under /staff/ in the "volunteers" namespace by pic/urls.py: the staff pages of
 # a person's standing after approval keep their /staff/ paths.
@@ -44,6 +44,33 @@ urlpatterns = [
         "facilities/<str:code>/access/<int:grant_id>/badge.pdf",
         access.badge_sheet,
         name="access_badge",
+    ),
+    path("facilities/<str:code>/roster/bulk/", lifecycle.bulk, name="roster_bulk"),
+    *[
+        path(
+            f"facilities/<str:code>/access/<int:grant_id>/{slug}/",
+            view,
+            name=f"access_{slug.replace('-', '_')}",
+        )
+        for slug, view in [
+            ("suspend", lifecycle.suspend),
+            ("restore", lifecycle.restore),
+            ("end", lifecycle.end),
+            ("revoke", lifecycle.revoke),
+            ("renew", lifecycle.renew),
+            ("level", lifecycle.change_level),
+            ("recheck", lifecycle.recheck),
+        ]
+    ],
+    path(
+        "facilities/<str:code>/access/<int:grant_id>/checks/<int:check_id>/rerun/",
+        lifecycle.rerun,
+        name="access_check_rerun",
+    ),
+    path(
+        "facilities/<str:code>/access/<int:grant_id>/checks/<int:check_id>/void/",
+        lifecycle.void,
+        name="access_check_void",
     ),
     path("facilities/<str:code>/sessions/", sessions.facility_sessions, name="sessions"),
     path(

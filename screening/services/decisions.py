@@ -17,7 +17,7 @@ from applications.models import (
 )
 from applications.services import transition
 from audit.services import record
-from screening.models import StepState
+from screening.models import BackgroundCheck, CheckOutcome, StepState
 from screening.services.errors import GateClosed, ScreeningError
 from volunteers.models import FacilityAccess
 from volunteers.services import create_grant, holds_live_access, standing_ban
@@ -89,7 +89,10 @@ def approve_application(
     )
     if note.strip():  # a staff note, never shown to the applicant
         app_services.append_event(moved, EventKind.NOTE, by=by, text=note.strip())
-    grant = create_grant(application=moved, level=level, by=by)
+    cleared = BackgroundCheck.objects.filter(
+        step__application=moved, outcome=CheckOutcome.CLEARED
+    ).current()
+    grant = create_grant(application=moved, level=level, by=by, checks=cleared)
     record(
         by=by,
         action="screening.application_approved",

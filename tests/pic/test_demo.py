@@ -134,3 +134,26 @@ def test_the_demo_shows_a_corrected_background_check(demo_facilities: None) -> N
     assert superseded.supersede_reason
     assert superseded.step.application.person.last_name == "Okafor"
     assert all(c.performed_by for c in BackgroundCheck.objects.all())
+
+
+def test_the_demo_shows_the_access_lifecycle(demo_facilities: None) -> None:
+    """Issue 9 §2: one renewal, one suspension and restoration, one ended grant."""
+    from volunteers.models import AccessEvent, AccessStatus, FacilityAccess
+
+    run_demo("--force")
+
+    kinds = {
+        kind: set(
+            AccessEvent.objects.filter(kind=kind).values_list(
+                "access__person__last_name", flat=True
+            )
+        )
+        for kind in ("renewed", "suspended", "restored", "ended")
+    }
+    assert kinds == {
+        "renewed": {"Holt"},
+        "suspended": {"Bell"},
+        "restored": {"Bell"},
+        "ended": {"Adeyemi"},
+    }
+    assert FacilityAccess.objects.get(person__last_name="Adeyemi").status == AccessStatus.ENDED

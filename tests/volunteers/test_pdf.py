@@ -245,3 +245,14 @@ def test_the_pdf_declares_the_language_it_is_written_in(
     english = "Access level No offender contact" in text_of(pdf) and "March 2, 2028" in text_of(pdf)
     assert root.get("/Lang") == rendered_language(language)
     assert (root.get("/Lang") == "en") == english
+
+
+def test_a_lowered_level_shows_beside_the_approved_one(facility: Facility) -> None:
+    """Issue 8 item 6: a coordinator lowered an adult's access to no contact."""
+    grant = make_grant(facility, level_effective=AccessLevel.NO_CONTACT, contact_eligible_on=None)
+    grant.person.date_of_birth = date(1980, 5, 17)
+    grant.person.save()
+    for pdf in (approval_letter_pdf(grant), badge_sheet_pdf(grant)):
+        text = text_of(pdf)
+        assert "No offender contact (approved: Offender contact)" in text
+        assert "19th birthday" not in text

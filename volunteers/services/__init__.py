@@ -9,15 +9,49 @@ in volunteers.sweep.
 from volunteers.errors import GateClosed, VolunteerError
 from volunteers.services.bans import ban_person, lift_ban, standing_ban
 from volunteers.services.grants import create_grant, holds_live_access
+from volunteers.services.lifecycle import (
+    BulkRow,
+    RenewalCheck,
+    bulk_move,
+    change_level,
+    end_access,
+    record_recheck,
+    renew_access,
+    renewal_checks,
+    renewal_problems,
+    renewed_expiry,
+    rerun_recheck,
+    restore_access,
+    restore_problems,
+    revoke_access,
+    suspend_access,
+    void_recheck,
+)
 from volunteers.services.people import move_standing
 
 __all__ = [
+    "BulkRow",
     "GateClosed",
+    "RenewalCheck",
     "VolunteerError",
     "ban_person",
+    "bulk_move",
+    "change_level",
     "create_grant",
+    "end_access",
     "holds_live_access",
     "lift_ban",
     "move_standing",
+    "record_recheck",
+    "renew_access",
+    "renewal_checks",
+    "renewal_problems",
+    "renewed_expiry",
+    "rerun_recheck",
+    "restore_access",
+    "restore_problems",
+    "revoke_access",
     "standing_ban",
+    "suspend_access",
+    "void_recheck",
 ]

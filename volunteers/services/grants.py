@@ -1,6 +1,8 @@
 """The grant an approval creates: screening's approval calls create_grant."""
 
-from typing import Any
+from collections.abc import Iterable
+from datetime import date
+from typing import Any, Protocol
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -10,7 +12,25 @@ from applications import age
 from applications.models import Application
 from applications.services import actor_label
 from volunteers.errors import GateClosed
-from volunteers.models import AccessEvent, AccessEventKind, AccessStatus, FacilityAccess
+from volunteers.models import (
+    AccessCheck,
+    AccessEvent,
+    AccessEventKind,
+    AccessStatus,
+    CheckOutcome,
+    FacilityAccess,
+)
+
+
+class CheckLike(Protocol):
+    """An application's background check as screening hands it over (never imported)."""
+
+    pk: Any
+    check_type: str
+    run_on: date
+    outcome: str
+    reference: str
+    performed_by: str
 
 
 def holds_live_access(application: Application) -> bool:
@@ -23,9 +43,17 @@ def holds_live_access(application: Application) -> bool:
 
 
 @transaction.atomic
-def create_grant(*, application: Application, level: str, by: Any) -> FacilityAccess:
+def create_grant(
+    *,
+    application: Application,
+    level: str,
+    by: Any,
+    checks: Iterable[CheckLike] = (),
+) -> FacilityAccess:
     """The pending grant of an application just approved at `level`; its first event.
-    GateClosed when another of the person's applications at that facility won the race."""
+    The application's current cleared background `checks` are copied onto the grant, so a
+    renewal sees them. GateClosed when another of the person's applications at that
+    facility won the race."""
     try:
         with transaction.atomic():
             grant = FacilityAccess.objects.create(
@@ -41,6 +69,20 @@ def create_grant(*, application: Application, level: str, by: Any) -> FacilityAc
         raise GateClosed(
             [_("The applicant already holds access at this facility: renew or change it.")]
         ) from None
+    AccessCheck.objects.bulk_create(
+        AccessCheck(
+            access=grant,
+            check_type=check.check_type,
+            run_on=check.run_on,
+            outcome=check.outcome,
+            reference=check.reference,
+            performed_by=check.performed_by,
+            from_application_check=check.pk,
+            recorded_by=by if isinstance(by, User) else None,
+        )
+        for check in checks
+        if check.outcome == CheckOutcome.CLEARED
+    )
     AccessEvent.objects.create(
         access=grant,
         kind=AccessEventKind.CREATED,

@@ -23,6 +23,7 @@ from volunteers import activation
 from volunteers import forms as F
 from volunteers.compliance import activation_problems, items_for
 from volunteers.models import AccessStatus, FacilityAccess, TrainingSession
+from volunteers.views.lifecycle_context import lifecycle_context
 
 
 def _grant(facility: Facility, grant_id: int) -> FacilityAccess:
@@ -65,6 +66,7 @@ def _context(request: HttpRequest, grant: FacilityAccess, **bound: Any) -> dict[
         "completion_form": bound.get("completion") or F.CompletionForm(),
         "tb_form": bound.get("tb") or F.TBTestForm(),
         "enrol_form": bound.get("enrol") or F.SessionChoiceForm(sessions=_open_sessions(grant)),
+        **lifecycle_context(grant, request.user, today, bound),
     }
 
 
@@ -82,6 +84,7 @@ def _act(
     form: forms.Form,
     action: Callable[[dict[str, Any]], Any],
     success: str,
+    **extra: Any,
 ) -> HttpResponse:
     return run_action(
         request,
@@ -90,7 +93,9 @@ def _act(
         success=success,
         done=lambda: redirect("volunteers:access", grant.facility.code, grant.pk),
         again=lambda bound: render(
-            request, "volunteers/access_detail.html", _context(request, grant, **{name: bound})
+            request,
+            "volunteers/access_detail.html",
+            _context(request, grant, **{name: bound}, **extra),
         ),
     )
 

@@ -15,7 +15,13 @@ from applications.models import Person
 from applications.services import ApplicationError, person_for_login
 from volunteers import activation
 from volunteers.compliance import person_items
-from volunteers.models import AccessStatus, FacilityAccess, TrainingSession
+from volunteers.models import (
+    AccessEvent,
+    AccessEventKind,
+    AccessStatus,
+    FacilityAccess,
+    TrainingSession,
+)
 
 
 def _person(request: HttpRequest) -> Person:
@@ -43,6 +49,14 @@ def my_access(request: HttpRequest) -> HttpResponse:
     today = age.today()
     context = {
         "grants": person_items(person, today),
+        # Each move of the volunteer's access, in plain words (kinds and dates, no staff text).
+        "history": AccessEvent.objects.filter(access__person=person)
+        .exclude(kind__in=["", AccessEventKind.NOTE])
+        .select_related("access__facility")
+        .order_by("-at", "-pk"),
+        "past": FacilityAccess.objects.filter(
+            person=person, status__in=[AccessStatus.ENDED, AccessStatus.REVOKED]
+        ).select_related("facility"),
         "today": today,
         "enrollments": person.enrollments.filter(
             session__starts_at__gte=timezone.now()

@@ -11,12 +11,19 @@ from django.views.decorators.http import require_GET
 from applications import age
 from audit.services import record
 from facilities import csvfiles
-from facilities.access import Capability, facility_required
+from facilities.access import Capability, facility_required, has_capability
 from facilities.models import Facility, ProgramSettings
 from volunteers.compliance import Item, items_for
+from volunteers.lifecycle_forms import BulkForm
 from volunteers.models import AccessStatus, Course, FacilityAccess
 
-ROSTER_STATUSES = (AccessStatus.ACTIVE, AccessStatus.SUSPENDED, AccessStatus.PENDING_ACTIVATION)
+# Expired access is listed too: it is renewed from the roster (one by one or in bulk).
+ROSTER_STATUSES = (
+    AccessStatus.ACTIVE,
+    AccessStatus.SUSPENDED,
+    AccessStatus.EXPIRED,
+    AccessStatus.PENDING_ACTIVATION,
+)
 
 
 def roster_rows(facility: Facility, today: date) -> list[dict[str, Any]]:
@@ -45,6 +52,13 @@ def roster_rows(facility: Facility, today: date) -> list[dict[str, Any]]:
 @require_GET
 @facility_required(Capability.VIEW)
 def roster(request: HttpRequest, facility: Facility) -> HttpResponse:
+    return roster_page(request, facility)
+
+
+def roster_page(
+    request: HttpRequest, facility: Facility, bulk_form: Any = None, status: int = 200
+) -> HttpResponse:
+    """The roster; the bulk form comes back bound (with its errors) after a bad post."""
     today = age.today()
     context = {
         "facility": facility,
@@ -53,8 +67,11 @@ def roster(request: HttpRequest, facility: Facility) -> HttpResponse:
         .filter(facility=facility)
         .select_related("person"),
         "today": today,
+        "can_decide": has_capability(request.user, Capability.DECIDE, facility),
+        "bulk_form": bulk_form if bulk_form is not None else BulkForm(grants=[]),
+        "selected": set(bulk_form.data.getlist("grants")) if bulk_form is not None else set(),
     }
-    return render(request, "volunteers/roster.html", context)
+    return render(request, "volunteers/roster.html", context, status=status)
 
 
 def _status(item: Item, today: date) -> str:
