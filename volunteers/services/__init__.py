@@ -3,21 +3,39 @@ a merge's standing.
 
 A package with one public surface: import from `volunteers.services`. Trainings, sessions,
 TB tests, activation and the access lifecycle are in volunteers.activation; the daily sweep
-in volunteers.sweep.
+in volunteers.sweep. Service hours in volunteers.services.hours.
 """
 
 from volunteers.errors import GateClosed, VolunteerError
 from volunteers.services.bans import ban_person, lift_ban, standing_ban
 from volunteers.services.grants import create_grant, holds_live_access
+from volunteers.services.hours import (
+    HoursRefused,
+    approve_hour_entry,
+    create_hour_entry,
+    decide_hours,
+    delete_hour_entry,
+    reject_hour_entry,
+    update_hour_entry,
+    was_active_on,
+)
 from volunteers.services.people import move_standing
 
 __all__ = [
     "GateClosed",
+    "HoursRefused",
     "VolunteerError",
+    "approve_hour_entry",
     "ban_person",
     "create_grant",
+    "create_hour_entry",
+    "decide_hours",
+    "delete_hour_entry",
     "holds_live_access",
     "lift_ban",
     "move_standing",
+    "reject_hour_entry",
     "standing_ban",
+    "update_hour_entry",
+    "was_active_on",
 ]
