@@ -97,9 +97,7 @@ def test_the_days_of_a_suspension_are_refused(facility: Facility, iac: User) -> 
     log(grant, on=days_ago(9))
 
 
-def test_a_suspension_still_standing_refuses_every_later_day(
-    facility: Facility, iac: User
-) -> None:
+def test_a_suspension_still_standing_refuses_every_later_day(facility: Facility, iac: User) -> None:
     grant = volunteer(facility, by=iac, since=30)
     activation.move_access(grant=grant, to=AccessStatus.SUSPENDED, by=iac)
     date_last_event(grant, days_ago(5))

@@ -222,7 +222,8 @@ def hours_enter(request: HttpRequest, facility: Facility) -> HttpResponse:
 @facility_required(Capability.RECORD)
 def hours_import_sheet(request: HttpRequest, facility: Facility) -> HttpResponse:
     confirm = "text" in request.POST
-    upload = F.SheetUploadForm(None if confirm else request.POST or None, request.FILES or None)
+    posted = request.method == "POST" and not confirm
+    upload = F.SheetUploadForm(request.POST if posted else None, request.FILES if posted else None)
     context: dict[str, Any] = {"facility": facility, "form": upload, "preview": None}
     text = request.POST.get("text", "")
     try:
