@@ -134,3 +134,12 @@ def test_the_demo_shows_a_corrected_background_check(demo_facilities: None) -> N
     assert superseded.supersede_reason
     assert superseded.step.application.person.last_name == "Okafor"
     assert all(c.performed_by for c in BackgroundCheck.objects.all())
+
+
+def test_the_demo_has_logged_approved_and_pending_hours(demo_facilities: None) -> None:
+    from volunteers.models import HourEntry, HourStatus
+
+    run_demo("--force")
+
+    statuses = set(HourEntry.objects.values_list("person__last_name", "status"))
+    assert statuses == {("Mendez", HourStatus.APPROVED), ("Mendez", HourStatus.PENDING)}
