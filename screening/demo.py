@@ -27,7 +27,8 @@ from screening.models import CheckOutcome, CheckType, StepKind, StepState
 from volunteers import activation
 from volunteers import services as volunteer_services
 from volunteers.compliance import add_months
-from volunteers.models import Course, FacilityAccess
+from volunteers.models import Course, FacilityAccess, HourSource
+from volunteers.services import approve_hour_entry, create_hour_entry
 
 SAMPLE_PDF = b"%PDF-1.4\n% demo letter\n"
 
@@ -295,7 +296,8 @@ def _demo_activation(acc: Facility, iac: User, pending: Application) -> None:
     grant = services.approve_application(application=carlos, by=iac, level="contact")
     started = today - timedelta(days=330)
     _complete(carlos.person, acc, iac, started)
-    activation.activate_access(grant=grant, by=iac, on=started)
+    carlos_grant = activation.activate_access(grant=grant, by=iac, on=started)
+    _demo_hours(carlos_grant, iac)
 
     # Activated at 18 without contact; the 19th birthday was ten days ago: upgrade due.
     noah = _in_review(
@@ -367,4 +369,39 @@ def _demo_lifecycle(acc: Facility, iac: User) -> None:
         exit_note="Moved out of state.",
         badge_returned=True,
         badge_returned_on=today,
+    )
+
+
+def _demo_hours(grant: FacilityAccess, iac: User) -> None:
+    """Service hours: logged by the volunteer and approved, entered by staff, one pending."""
+    today = age.today()
+    user = grant.person.user
+    for days_ago, hours, area in ((60, "2.5", "education"), (30, "3", "education")):
+        entry = create_hour_entry(
+            access=grant,
+            worked_on=today - timedelta(days=days_ago),
+            program_area=area,
+            hours=hours,
+            source=HourSource.PORTAL,
+            by=user,
+            note="GED tutoring",
+        )
+        approve_hour_entry(entry=entry, by=iac)
+    create_hour_entry(
+        access=grant,
+        worked_on=today - timedelta(days=14),
+        program_area="mentoring",
+        hours="1.5",
+        source=HourSource.STAFF,
+        by=iac,
+        approve=True,
+    )
+    create_hour_entry(
+        access=grant,
+        worked_on=today - timedelta(days=2),
+        program_area="education",
+        hours="2",
+        source=HourSource.PORTAL,
+        by=user,
+        note="Reading group",
     )

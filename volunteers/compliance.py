@@ -4,7 +4,7 @@ Pure reads, shared by the activation service, the sweep, rosters and the volunte
 """
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -43,9 +43,23 @@ class Item:
     expires_on: date | None = None
     hours: Decimal | None = None
     hours_required: Decimal | None = None
+    # The annual in-service (issue 8 item 8): the day it must be met by, and whether that
+    # day is only known once the grant is activated (12 months from activation).
+    due_on: date | None = None
+    due_after_activation: bool = False
 
     def is_current(self, on: date) -> bool:
         return self.done and (self.expires_on is None or self.expires_on >= on)
+
+    def is_overdue(self, on: date) -> bool:
+        """Missing: not current, and past the day it was due (when it has one)."""
+        if self.is_current(on) or self.due_after_activation:
+            return False
+        return self.due_on is None or self.due_on < on
+
+    def is_due_later(self, on: date) -> bool:
+        """Not met yet, but not due yet either."""
+        return not self.is_current(on) and not self.is_overdue(on)
 
     def is_due_soon(self, on: date, window_days: int) -> bool:
         return (
@@ -119,13 +133,84 @@ def items_for(grant: FacilityAccess, on: date, courses: list[Course] | None = No
     if courses is None:
         courses = list(Course.objects.filter(is_active=True))
     items = [
-        course_item(course, completions, grant.facility, on)
+        _with_due_date(
+            course_item(course, completions, grant.facility, on), grant, completions, course, on
+        )
         for course in courses
         if course.applies_to(grant.kind, grant.level_approved)
     ]
     if grant.facility.tb_test_required:
         items.append(tb_item(list(person.tb_tests.all())))
     return items
+
+
+def _with_due_date(
+    item: Item,
+    grant: FacilityAccess,
+    completions: list[TrainingCompletion],
+    course: Course,
+    on: date,
+) -> Item:
+    if item.hours_required is None:
+        return item
+    if grant.starts_on is None:
+        return replace(item, due_after_activation=True)
+    return replace(item, due_on=in_service_due_on(grant.starts_on, completions, course, on))
+
+
+def hours_in_window(completions: list[TrainingCompletion], course: Course, day: date) -> Decimal:
+    """Hours of `course` completed in the 12 months ending on `day`."""
+    since = add_months(day, -12)
+    return sum(
+        (
+            c.hours
+            for c in completions
+            if c.course_id == course.pk and since < c.completed_on <= day
+        ),
+        Decimal(0),
+    )
+
+
+def leaves_window_on(day: date) -> date:
+    """The first day whose rolling 12 months no longer include `day`."""
+    out = add_months(day, 12)
+    while add_months(out, -12) < day:  # month-end clamping (29 February)
+        out += timedelta(days=1)
+    return out
+
+
+def in_service_due_on(
+    started: date, completions: list[TrainingCompletion], course: Course, on: date
+) -> date:
+    """The day the annual in-service must be met by: 12 months from activation for a
+    volunteer active less than a year; after that, the day the rolling 12-month total
+    drops (or dropped) below what the course requires."""
+    first_due = add_months(started, 12)
+    required = course.annual_hours_required or Decimal(0)
+    if on <= first_due:
+        return first_due
+    days = sorted(
+        {leaves_window_on(c.completed_on) for c in completions if c.course_id == course.pk}
+        | {first_due}
+    )
+    met_now = hours_in_window(completions, course, on) >= required
+    if met_now:
+        # The first day ahead on which enough hours have left the window.
+        for day in days:
+            if day > on and hours_in_window(completions, course, day) < required:
+                return day
+        return first_due  # unreachable: met now means some hours leave later
+    # Overdue: the last day on which it went from met to not met (or first fell due).
+    dropped = first_due
+    for day in days:
+        if day > on:
+            break
+        before = hours_in_window(completions, course, day - timedelta(days=1))
+        if hours_in_window(completions, course, day) < required and (
+            day == first_due or before >= required
+        ):
+            dropped = day
+    return dropped
 
 
 def activation_problems(grant: FacilityAccess, on: date | None = None) -> list[str]:

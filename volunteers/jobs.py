@@ -1,5 +1,11 @@
 """This app's part of the daily sweep (volunteers.sweep collects every app's DAILY_JOBS)."""
 
-from volunteers.sweep import Job, contact_eligibility, expire_access, expiring_items
+from volunteers.sweep import (
+    Job,
+    contact_eligibility,
+    expire_access,
+    expiring_items,
+    flag_inactivity,
+)
 
-DAILY_JOBS: list[Job] = [expire_access, contact_eligibility, expiring_items]
+DAILY_JOBS: list[Job] = [expire_access, contact_eligibility, expiring_items, flag_inactivity]

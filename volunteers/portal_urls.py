@@ -1,11 +1,14 @@
 from django.urls import path
 
-from volunteers.views import portal
+from volunteers.views import hours, portal
 
 # Mounted under /account/ (the volunteer's pages that live in volunteers/).
 app_name = "volunteers_portal"
 urlpatterns = [
     path("access/", portal.my_access, name="access"),
+    path("hours/", hours.my_hours, name="hours"),
+    path("hours/<int:entry_id>/", hours.edit_my_hours, name="hours_edit"),
+    path("hours/<int:entry_id>/delete/", hours.delete_my_hours, name="hours_delete"),
     path("sessions/", portal.my_sessions, name="sessions"),
     path("sessions/<int:session_id>/sign-up/", portal.sign_up, name="sign_up"),
     path("sessions/<int:session_id>/cancel/", portal.cancel, name="cancel"),

@@ -4,7 +4,7 @@ A day's run is recorded; a second run that day does nothing. Each reminder is re
 too, so it goes out once even if a run is repeated or a day is skipped. Each app
 contributes its jobs as a DAILY_JOBS list in its `jobs` module (volunteers.jobs holds the
 ones below, screening.jobs the overdue information requests); the sweep runs them in the
-order of INSTALLED_APPS, lower apps first. Later issues add jobs (inactivity).
+order of INSTALLED_APPS, lower apps first.
 """
 
 from collections import defaultdict
@@ -17,14 +17,23 @@ from typing import Any
 
 from django.apps import apps
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.tasks import send_templated_email
 from facilities.models import Membership, ProgramSettings
 from volunteers.activation import move_access
-from volunteers.compliance import items_for
-from volunteers.models import AccessStatus, Course, FacilityAccess, Reminder, SweepRun
+from volunteers.compliance import add_months, items_for
+from volunteers.models import (
+    AccessStatus,
+    Course,
+    FacilityAccess,
+    HourStatus,
+    InactivityFlag,
+    Reminder,
+    SweepRun,
+)
 
 SWEEP = "daily sweep"
 
@@ -210,3 +219,49 @@ def _send(
             template="coordinator_digest",
             context={"lines": lines, "day": today.isoformat()},
         )
+
+
+def flag_inactivity(today: date, digest: Digest) -> int:
+    """Rule 9: active access with no approved hours for the program setting's months
+    (counted from activation when that is later) gets a dated flag, once; a flag whose
+    grant has had hours approved since is cleared. Running twice changes nothing."""
+    months = ProgramSettings.load().inactivity_months
+    cutoff = add_months(today, -months)
+    grants = (
+        FacilityAccess.objects.filter(status=AccessStatus.ACTIVE, starts_on__isnull=False)
+        .annotate(
+            last_hours=Max(
+                "hour_entries__worked_on", filter=Q(hour_entries__status=HourStatus.APPROVED)
+            )
+        )
+        .select_related("person")
+    )
+    open_flags = set(
+        InactivityFlag.objects.filter(cleared_on__isnull=True).values_list("access_id", flat=True)
+    )
+    count = 0
+    for grant in grants:
+        assert grant.starts_on is not None
+        last_hours: date | None = grant.last_hours  # type: ignore[attr-defined]
+        since = max(grant.starts_on, last_hours) if last_hours else grant.starts_on
+        inactive = since <= cutoff
+        if inactive and grant.pk not in open_flags:
+            InactivityFlag.objects.create(access=grant, flagged_on=today)
+            digest.to_facility(
+                grant.facility_id,
+                _(
+                    "%(name)s (badge %(badge)s): no approved service hours since %(date)s; "
+                    "access flagged as inactive."
+                )
+                % {
+                    "name": grant.person,
+                    "badge": grant.badge_number,
+                    "date": f"{since:%B} {since.day}, {since.year}",
+                },
+            )
+            count += 1
+        elif not inactive and grant.pk in open_flags:
+            InactivityFlag.objects.filter(access=grant, cleared_on__isnull=True).update(
+                cleared_on=today
+            )
+    return count

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from volunteers.views import access, lifecycle, roster, sessions
+from volunteers.views import access, hours, lifecycle, roster, sessions
 
 # Mounted under /staff/ in the "volunteers" namespace by pic/urls.py: the staff pages of
 # a person's standing after approval keep their /staff/ paths.
@@ -83,6 +83,16 @@ urlpatterns = [
         sessions.cancel_enrolment,
         name="cancel_enrolment",
     ),
+    path("facilities/<str:code>/hours/", hours.hours_queue, name="hours_queue"),
+    path("facilities/<str:code>/hours/decide/", hours.hours_decide, name="hours_decide"),
+    path("facilities/<str:code>/hours/new/", hours.hours_enter, name="hours_enter"),
+    path("facilities/<str:code>/hours/import/", hours.hours_import_sheet, name="hours_import"),
+    path(
+        "facilities/<str:code>/hours/import/template.csv",
+        hours.hours_import_template,
+        name="hours_import_template",
+    ),
+    path("facilities/<str:code>/hours/totals/", hours.hours_totals, name="hours_totals"),
     path("sessions/", sessions.statewide_sessions, name="statewide_sessions"),
     path("sessions/<int:session_id>/", sessions.statewide_session, name="statewide_session"),
 ]

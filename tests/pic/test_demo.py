@@ -157,3 +157,12 @@ def test_the_demo_shows_the_access_lifecycle(demo_facilities: None) -> None:
         "ended": {"Adeyemi"},
     }
     assert FacilityAccess.objects.get(person__last_name="Adeyemi").status == AccessStatus.ENDED
+
+
+def test_the_demo_has_logged_approved_and_pending_hours(demo_facilities: None) -> None:
+    from volunteers.models import HourEntry, HourStatus
+
+    run_demo("--force")
+
+    statuses = set(HourEntry.objects.values_list("person__last_name", "status"))
+    assert statuses == {("Mendez", HourStatus.APPROVED), ("Mendez", HourStatus.PENDING)}

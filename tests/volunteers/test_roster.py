@@ -84,7 +84,9 @@ def test_the_roster_shows_what_is_missing_and_what_is_due_soon(
 
     page = roster(client, facility)
 
-    assert "Missing: Annual in-service training, PREA training" in page
+    # Issue 8 item 8: pending activation, the in-service is not yet due, never "Missing".
+    assert "Missing: PREA training<" in page
+    assert "Annual in-service training: due 12 months after activation" in page
     assert "PREA training due" in page
 
     # The window is the program's: at 30 days, 45 days away is not yet shown.
@@ -192,6 +194,8 @@ def test_csv_columns_line_up_when_a_course_applies_to_one_level_only(
     assert len(no_contact) == len(contact) == len(header)
     column = header.index("Offender contact safety")
     assert (no_contact[column], contact[column]) == ("", "missing")
+    in_service = header.index("Annual in-service training")
+    assert contact[in_service] == "due 12 months after activation"
     tb = header.index("TB test")
     assert no_contact[tb] == contact[tb] == "missing"
 

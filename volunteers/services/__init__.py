@@ -3,12 +3,22 @@ a merge's standing.
 
 A package with one public surface: import from `volunteers.services`. Trainings, sessions,
 TB tests, activation and the access lifecycle are in volunteers.activation; the daily sweep
-in volunteers.sweep.
+in volunteers.sweep. Service hours in volunteers.services.hours.
 """
 
 from volunteers.errors import GateClosed, VolunteerError
 from volunteers.services.bans import ban_person, lift_ban, standing_ban
 from volunteers.services.grants import create_grant, holds_live_access
+from volunteers.services.hours import (
+    HoursRefused,
+    approve_hour_entry,
+    create_hour_entry,
+    decide_hours,
+    delete_hour_entry,
+    reject_hour_entry,
+    update_hour_entry,
+    was_active_on,
+)
 from volunteers.services.lifecycle import (
     BulkRow,
     RenewalCheck,
@@ -32,17 +42,23 @@ from volunteers.services.people import move_standing
 __all__ = [
     "BulkRow",
     "GateClosed",
+    "HoursRefused",
     "RenewalCheck",
     "VolunteerError",
+    "approve_hour_entry",
     "ban_person",
     "bulk_move",
     "change_level",
     "create_grant",
+    "create_hour_entry",
+    "decide_hours",
+    "delete_hour_entry",
     "end_access",
     "holds_live_access",
     "lift_ban",
     "move_standing",
     "record_recheck",
+    "reject_hour_entry",
     "renew_access",
     "renewal_checks",
     "renewal_problems",
@@ -53,5 +69,7 @@ __all__ = [
     "revoke_access",
     "standing_ban",
     "suspend_access",
+    "update_hour_entry",
     "void_recheck",
+    "was_active_on",
 ]

@@ -3,6 +3,8 @@
 from datetime import date
 from typing import Any
 
+from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
@@ -15,7 +17,8 @@ from facilities.access import Capability, facility_required, has_capability
 from facilities.models import Facility, ProgramSettings
 from volunteers.compliance import Item, items_for
 from volunteers.lifecycle_forms import BulkForm
-from volunteers.models import AccessStatus, Course, FacilityAccess
+from volunteers.models import AccessStatus, Course, FacilityAccess, HourEntry, InactivityFlag
+from volunteers.services.hours import approved_in, rolling_since
 
 # Expired access is listed too: it is renewed from the roster (one by one or in bulk).
 ROSTER_STATUSES = (
@@ -26,10 +29,36 @@ ROSTER_STATUSES = (
 )
 
 
+def _approved_hours(since: date, until: date) -> Coalesce:
+    """A grant's approved hours between two days, as one subquery (no join per row)."""
+    entries = (
+        HourEntry.objects.filter(approved_in(since, until), access=OuterRef("pk"))
+        .order_by()
+        .values("access")
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
+    field: DecimalField[Any, Any] = DecimalField(max_digits=8, decimal_places=2)
+    return Coalesce(Subquery(entries, output_field=field), Value(0), output_field=field)
+
+
+def with_hours(grants: QuerySet[FacilityAccess], today: date) -> QuerySet[FacilityAccess]:
+    """Grants annotated with approved hours this year and in the rolling 12 months, and
+    the day their open inactivity flag was raised (None: not flagged)."""
+    flag = InactivityFlag.objects.filter(access=OuterRef("pk"), cleared_on__isnull=True)
+    return grants.annotate(
+        hours_this_year=_approved_hours(today.replace(month=1, day=1), today),
+        hours_12_months=_approved_hours(rolling_since(today), today),
+        inactive_since=Subquery(flag.values("flagged_on")[:1]),
+    )
+
+
 def roster_rows(facility: Facility, today: date) -> list[dict[str, Any]]:
+    grants = with_hours(
+        FacilityAccess.objects.filter(facility=facility, status__in=ROSTER_STATUSES), today
+    )
     grants = (
-        FacilityAccess.objects.filter(facility=facility, status__in=ROSTER_STATUSES)
-        .select_related("person", "facility")
+        grants.select_related("person", "facility")
         .prefetch_related("person__completions", "person__tb_tests")
         .order_by("status", "person__last_name", "person__first_name")
     )
@@ -42,7 +71,8 @@ def roster_rows(facility: Facility, today: date) -> list[dict[str, Any]]:
             {
                 "grant": grant,
                 "items": items,
-                "missing": [i.label for i in items if not i.is_current(today)],
+                "missing": [i.label for i in items if i.is_overdue(today)],
+                "due_later": [i for i in items if i.is_due_later(today)],
                 "due_soon": [i for i in items if i.is_due_soon(today, window)],
             }
         )
@@ -77,6 +107,10 @@ def roster_page(
 def _status(item: Item, today: date) -> str:
     if item.is_current(today):
         return f"current until {item.expires_on}" if item.expires_on else "done"
+    if item.due_after_activation:
+        return "due 12 months after activation"
+    if item.is_due_later(today):
+        return f"due by {item.due_on}"
     return "expired" if item.done else "missing"
 
 
@@ -112,6 +146,9 @@ def roster_csv(request: HttpRequest, facility: Facility) -> HttpResponse:
             "Starts",
             "Expires",
             "Contact eligible on",
+            "Hours this year",
+            "Hours in 12 months",
+            "Inactive since",
             *item_labels.values(),
         ]
     )
@@ -129,6 +166,9 @@ def roster_csv(request: HttpRequest, facility: Facility) -> HttpResponse:
                 grant.starts_on or "",
                 grant.expires_on or "",
                 grant.contact_eligible_on or "",
+                grant.hours_this_year,
+                grant.hours_12_months,
+                grant.inactive_since or "",
                 *[_status(items[key], today) if key in items else "" for key in item_labels],
             ]
         )
