@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import (
@@ -258,6 +259,13 @@ class Course(models.Model):
         return (not self.kinds or kind in self.kinds) and (not self.levels or level in self.levels)
 
 
+def local_time_label(value: datetime) -> str:
+    """A moment as a person in Missouri reads it ("December 8, 2026, 9:00 AM"): stored times
+    are UTC, and strftime on them would print the UTC hour (and, near midnight, the UTC day)."""
+    local = timezone.localtime(value)
+    return f"{formats.date_format(local)}, {formats.date_format(local, 'g:i A')}"
+
+
 class TrainingSessionQuerySet(models.QuerySet["TrainingSession"]):
     def upcoming(self, now: datetime) -> "TrainingSessionQuerySet":
         return self.filter(starts_at__gte=now)
@@ -304,7 +312,7 @@ class TrainingSession(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.course} · {self.starts_at:%Y-%m-%d %H:%M} · {self.place}"
+        return f"{self.course} · {local_time_label(self.starts_at)} · {self.place}"
 
     @property
     def is_statewide(self) -> bool:

@@ -6,6 +6,12 @@ from volunteers.views import portal
 app_name = "volunteers_portal"
 urlpatterns = [
     path("access/", portal.my_access, name="access"),
+    path(
+        "access/<int:grant_id>/approval-letter.pdf",
+        portal.my_approval_letter,
+        name="approval_letter",
+    ),
+    path("access/<int:grant_id>/badge.pdf", portal.my_badge_sheet, name="badge"),
     path("sessions/", portal.my_sessions, name="sessions"),
     path("sessions/<int:session_id>/sign-up/", portal.sign_up, name="sign_up"),
     path("sessions/<int:session_id>/cancel/", portal.cancel, name="cancel"),
