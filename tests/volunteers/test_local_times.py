@@ -39,8 +39,9 @@ def late_session(facility: Facility, by: User) -> TrainingSession:
 
 
 def assert_missouri_time(text: str) -> None:
-    assert "10:30" in text and "PM" in text, text
-    assert "04:30" not in text and "4:30" not in text, text
+    assert "10:30" in text, text
+    assert "PM" in text, text
+    assert "4:30" not in text, text
     assert re.search(r"Dec(\.|ember)? 8\b", text), text
     assert not re.search(r"Dec(\.|ember)? 9\b", text), text
 

@@ -104,7 +104,9 @@ def _own_grant(request: HttpRequest, grant_id: int, *statuses: str) -> FacilityA
     return grant
 
 
-def _download(request: HttpRequest, grant: FacilityAccess, content: bytes, name: str) -> HttpResponse:
+def _download(
+    request: HttpRequest, grant: FacilityAccess, content: bytes, name: str
+) -> HttpResponse:
     # The same audit row as a coordinator's download of the same document.
     record(
         by=request.user,
