@@ -1,6 +1,6 @@
 from django.urls import path
 
-from volunteers.views import access, roster, sessions
+from volunteers.views import access, kiosk, roster, sessions
 
 # Mounted under /staff/ in the "volunteers" namespace by pic/urls.py: the staff pages of
 # a person's standing after approval keep their /staff/ paths.
@@ -56,6 +56,14 @@ urlpatterns = [
         sessions.cancel_enrolment,
         name="cancel_enrolment",
     ),
+    path("facilities/<str:code>/kiosk/", kiosk.kiosk_page, name="kiosk"),
+    path("facilities/<str:code>/kiosk/enrol/", kiosk.enrol, name="kiosk_enrol"),
+    path(
+        "facilities/<str:code>/kiosk/devices/<int:device_id>/revoke/",
+        kiosk.revoke,
+        name="kiosk_revoke",
+    ),
+    path("facilities/<str:code>/kiosk/visits/<int:visit_id>/fix/", kiosk.fix, name="kiosk_fix"),
     path("sessions/", sessions.statewide_sessions, name="statewide_sessions"),
     path("sessions/<int:session_id>/", sessions.statewide_session, name="statewide_session"),
 ]
