@@ -207,7 +207,7 @@ def test_a_badge_not_active_here_today_is_refused(
 def test_sign_in_then_out_makes_a_pending_entry_with_rounded_times(
     facility: Facility, iac: User
 ) -> None:
-    device, browser = enrolled(facility, iac)
+    device, _browser = enrolled(facility, iac)
     grant = active_grant(facility, by=iac)
     grant.application.program_area = ProgramArea.EDUCATION
     grant.application.save(update_fields=["program_area"])
