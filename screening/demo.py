@@ -1,6 +1,6 @@
 """Demo applications in every status at the demo facilities, built through the services."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,7 +23,7 @@ from applications.services import (
 from facilities.models import Facility
 from screening import services
 from screening.models import CheckOutcome, CheckType, StepKind, StepState
-from volunteers import activation
+from volunteers import activation, kiosk
 from volunteers.models import Course, FacilityAccess
 
 SAMPLE_PDF = b"%PDF-1.4\n% demo letter\n"
@@ -247,6 +247,19 @@ def _complete(
     activation.record_tb_test(person=person, tested_on=on, result="negative", by=by)
 
 
+def _demo_kiosk_visit(grant: Any, iac: User, today: date) -> None:
+    """The front desk's kiosk: yesterday's visit, signed in and out, hours pending approval."""
+    device, _token = kiosk.enrol_device(facility=grant.facility, name="Front desk tablet", by=iac)
+    yesterday = today - timedelta(days=1)
+    for clock in (time(9, 4), time(12, 10)):
+        kiosk.scan_badge(
+            device=device,
+            entered=grant.badge_number,
+            program_area="religious",
+            now=timezone.make_aware(datetime.combine(yesterday, clock)),
+        )
+
+
 def _demo_activation(acc: Facility, iac: User, pending: Application) -> None:
     """Pending activation with sessions to join; active with badges; a contact upgrade due."""
     today = age.today()
@@ -291,7 +304,7 @@ def _demo_activation(acc: Facility, iac: User, pending: Application) -> None:
     grant = services.approve_application(application=carlos, by=iac, level="contact")
     started = today - timedelta(days=330)
     _complete(carlos.person, acc, iac, started)
-    activation.activate_access(grant=grant, by=iac, on=started)
+    _demo_kiosk_visit(activation.activate_access(grant=grant, by=iac, on=started), iac, today)
 
     # Activated at 18 without contact; the 19th birthday was ten days ago: upgrade due.
     noah = _in_review(

@@ -134,3 +134,17 @@ def test_the_demo_shows_a_corrected_background_check(demo_facilities: None) -> N
     assert superseded.supersede_reason
     assert superseded.step.application.person.last_name == "Okafor"
     assert all(c.performed_by for c in BackgroundCheck.objects.all())
+
+
+def test_the_demo_shows_a_kiosk_visit(demo_facilities: None) -> None:
+    from volunteers.models import HourSource, HourStatus, KioskVisit, KioskVisitStatus
+
+    run_demo("--force")
+
+    (visit,) = KioskVisit.objects.all()
+    assert visit.status == KioskVisitStatus.SIGNED_OUT
+    assert visit.hour_entry is not None
+    assert visit.hour_entry.source == HourSource.KIOSK
+    assert visit.hour_entry.status == HourStatus.PENDING
+    assert str(visit.hour_entry.hours) == "3.25"  # 9:04 to 12:10, to the quarter hour
+    assert visit.person.last_name == "Mendez"
