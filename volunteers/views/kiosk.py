@@ -4,6 +4,7 @@ the visits to fix."""
 
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
@@ -140,7 +141,7 @@ def revoke(request: HttpRequest, facility: Facility, device_id: int) -> HttpResp
     device = get_object_or_404(KioskDevice.objects.filter(facility=facility), pk=device_id)
     return run_action(
         request,
-        EnrolKioskForm({"name": device.name}),
+        forms.Form(request.POST),
         lambda d: kiosk.revoke_device(device=device, by=request.user),
         success=_("The kiosk is revoked: it opens nothing any more."),
         done=lambda: redirect("volunteers:kiosk", facility.code),
