@@ -7,6 +7,7 @@ so deleting a user or merging people never touches the log.
 from typing import Any, NoReturn
 
 from django.db import models
+from django.utils import timezone
 
 
 class AppendOnlyError(Exception):
@@ -44,7 +45,9 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["target_type", "target_id"])]
 
     def __str__(self) -> str:
-        return f"{self.when:%Y-%m-%d %H:%M} {self.action} {self.target_label}".strip()
+        # Stored in UTC; read in Missouri's time (a UTC hour here misdated evening rows).
+        when = timezone.localtime(self.when)
+        return f"{when:%Y-%m-%d %H:%M} {self.action} {self.target_label}".strip()
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # An invariant, not business logic: a row, once written, never changes.

@@ -22,6 +22,7 @@ urlpatterns = [
     path("forms/", include((form_patterns, "forms"))),
     path("staff/", include((staff_patterns, "staff"))),
     path("staff/", include("volunteers.urls")),
+    path("kiosk/", include("volunteers.kiosk_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,6 +1,6 @@
 """Demo applications in every status at the demo facilities, built through the services."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -24,7 +24,7 @@ from applications.services import (
 from facilities.models import Facility, ProgramSettings
 from screening import services
 from screening.models import CheckOutcome, CheckType, StepKind, StepState
-from volunteers import activation
+from volunteers import activation, kiosk
 from volunteers import services as volunteer_services
 from volunteers.compliance import add_months
 from volunteers.models import Course, FacilityAccess, HourSource
@@ -252,6 +252,19 @@ def _complete(
     activation.record_tb_test(person=person, tested_on=on, result="negative", by=by)
 
 
+def _demo_kiosk_visit(grant: Any, iac: User, today: date) -> None:
+    """The front desk's kiosk: yesterday's visit, signed in and out, hours pending approval."""
+    device, _token = kiosk.enrol_device(facility=grant.facility, name="Front desk tablet", by=iac)
+    yesterday = today - timedelta(days=1)
+    for clock in (time(9, 4), time(12, 10)):
+        kiosk.scan_badge(
+            device=device,
+            entered=grant.badge_number,
+            program_area="religious",
+            now=timezone.make_aware(datetime.combine(yesterday, clock)),
+        )
+
+
 def _demo_activation(acc: Facility, iac: User, pending: Application) -> None:
     """Pending activation with sessions to join; active with badges; a contact upgrade due."""
     today = age.today()
@@ -298,6 +311,7 @@ def _demo_activation(acc: Facility, iac: User, pending: Application) -> None:
     _complete(carlos.person, acc, iac, started)
     carlos_grant = activation.activate_access(grant=grant, by=iac, on=started)
     _demo_hours(carlos_grant, iac)
+    _demo_kiosk_visit(carlos_grant, iac, today)
 
     # Activated at 18 without contact; the 19th birthday was ten days ago: upgrade due.
     noah = _in_review(

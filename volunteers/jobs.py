@@ -1,5 +1,6 @@
 """This app's part of the daily sweep (volunteers.sweep collects every app's DAILY_JOBS)."""
 
+from volunteers.kiosk import close_open_visits
 from volunteers.sweep import (
     Job,
     contact_eligibility,
@@ -8,4 +9,10 @@ from volunteers.sweep import (
     flag_inactivity,
 )
 
-DAILY_JOBS: list[Job] = [expire_access, contact_eligibility, expiring_items, flag_inactivity]
+DAILY_JOBS: list[Job] = [
+    expire_access,
+    contact_eligibility,
+    expiring_items,
+    flag_inactivity,
+    close_open_visits,
+]

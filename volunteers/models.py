@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+from django.utils import formats, timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -341,6 +342,13 @@ class Course(models.Model):
         return (not self.kinds or kind in self.kinds) and (not self.levels or level in self.levels)
 
 
+def local_time_label(value: datetime) -> str:
+    """A moment as a person in Missouri reads it ("December 8, 2026, 9:00 AM"): stored times
+    are UTC, and strftime on them would print the UTC hour (and, near midnight, the UTC day)."""
+    local = timezone.localtime(value)
+    return f"{formats.date_format(local)}, {formats.date_format(local, 'g:i A')}"
+
+
 class TrainingSessionQuerySet(models.QuerySet["TrainingSession"]):
     def upcoming(self, now: datetime) -> "TrainingSessionQuerySet":
         return self.filter(starts_at__gte=now)
@@ -387,7 +395,7 @@ class TrainingSession(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.course} · {self.starts_at:%Y-%m-%d %H:%M} · {self.place}"
+        return f"{self.course} · {local_time_label(self.starts_at)} · {self.place}"
 
     @property
     def is_statewide(self) -> bool:
@@ -721,3 +729,166 @@ class InactivityFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.access_id} inactive since {self.flagged_on}"
+
+
+# The gate kiosk ---------------------------------------------------------------------------
+
+
+class KioskDeviceQuerySet(models.QuerySet["KioskDevice"]):
+    def enrolled(self) -> "KioskDeviceQuerySet":
+        return self.filter(revoked_at__isnull=True)
+
+    def visible_to(self, user: "User | AnonymousUser", cap: str) -> "KioskDeviceQuerySet":
+        from facilities.access import facilities_for
+
+        return self.filter(facility__in=facilities_for(user, cap))
+
+
+class KioskDevice(models.Model):
+    """A front-desk tablet enrolled for one facility. Its token lives only in the tablet's
+    cookie (a hash here, so a copy of the database opens no kiosk); it grants no staff
+    capability, only the kiosk pages of its facility."""
+
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="kiosk_devices")
+    name = models.CharField(max_length=80)
+    token_hash = models.CharField(max_length=64, unique=True)
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    enrolled_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = KioskDeviceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-enrolled_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.facility_id}"
+
+
+class KioskVisitStatus(models.TextChoices):
+    OPEN = "open", _("Signed in")
+    SIGNED_OUT = "signed_out", _("Signed out")
+    NO_SIGN_OUT = "no_sign_out", _("No sign-out")
+    NEEDS_REVIEW = "needs_review", _("Hours need a coordinator")
+    FIXED = "fixed", _("Closed by a coordinator")
+
+
+# What a coordinator has to fix on the kiosk page.
+KIOSK_VISITS_TO_FIX = (KioskVisitStatus.NO_SIGN_OUT, KioskVisitStatus.NEEDS_REVIEW)
+
+
+class KioskVisitQuerySet(models.QuerySet["KioskVisit"]):
+    def open(self) -> "KioskVisitQuerySet":
+        return self.filter(status=KioskVisitStatus.OPEN)
+
+    def to_fix(self) -> "KioskVisitQuerySet":
+        return self.filter(status__in=KIOSK_VISITS_TO_FIX)
+
+    def visible_to(self, user: "User | AnonymousUser", cap: str) -> "KioskVisitQuerySet":
+        from facilities.access import facilities_for
+
+        return self.filter(facility__in=facilities_for(user, cap))
+
+
+class KioskVisit(models.Model):
+    """One visit signed in (and, normally, out) at a facility's kiosk; a signed-out visit
+    becomes a pending hour entry."""
+
+    device = models.ForeignKey(KioskDevice, on_delete=models.PROTECT, related_name="visits")
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="+")
+    access = models.ForeignKey(
+        FacilityAccess, on_delete=models.PROTECT, related_name="kiosk_visits"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="kiosk_visits")
+    signed_in_at = models.DateTimeField()
+    signed_out_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=16, choices=KioskVisitStatus.choices, default=KioskVisitStatus.OPEN
+    )
+    hour_entry = models.OneToOneField(
+        HourEntry, null=True, blank=True, on_delete=models.SET_NULL, related_name="kiosk_visit"
+    )
+    # Why the kiosk could not record the hours, or how a coordinator closed the visit.
+    note = models.TextField(blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = KioskVisitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-signed_in_at", "-pk"]
+        indexes = [
+            models.Index(fields=["facility", "status", "signed_in_at"], name="kiosk_visit_status"),
+        ]
+        constraints = [
+            # A badge scanned twice at once must not open two visits.
+            models.UniqueConstraint(
+                fields=["access"],
+                condition=models.Q(status="open"),
+                name="one_open_kiosk_visit",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=KioskVisitStatus.values),
+                name="kiosk_visit_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} at {self.facility_id} from {local_time_label(self.signed_in_at)}"
+
+
+class KioskOutcome(models.TextChoices):
+    SIGNED_IN = "signed_in", _("Signed in")
+    SIGNED_OUT = "signed_out", _("Signed out")
+    REFUSED = "refused", _("Refused")
+
+
+class KioskRefusal(models.TextChoices):
+    """Why a badge was refused: shown only on the staff side, never at the kiosk."""
+
+    UNKNOWN = "unknown", _("Unknown badge")
+    OTHER_FACILITY = "other_facility", _("Badge of another facility")
+    PENDING_ACTIVATION = "pending_activation", _("Not yet activated")
+    SUSPENDED = "suspended", _("Suspended")
+    EXPIRED = "expired", _("Expired")
+    ENDED = "ended", _("Ended")
+    REVOKED = "revoked", _("Revoked")
+    BANNED = "banned", _("Banned statewide")
+    RATE_LIMITED = "rate_limited", _("Too many attempts from this device")
+
+
+class KioskAttempt(models.Model):
+    """Every badge entered at a kiosk, with what happened: the staff-side kiosk log."""
+
+    device = models.ForeignKey(KioskDevice, on_delete=models.CASCADE, related_name="attempts")
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    badge_entered = models.CharField(max_length=40, blank=True)
+    access = models.ForeignKey(
+        FacilityAccess, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome = models.CharField(max_length=12, choices=KioskOutcome.choices)
+    reason = models.CharField(max_length=20, choices=KioskRefusal.choices, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["facility", "at"], name="kiosk_attempt_facility")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(outcome__in=KioskOutcome.values), name="kiosk_outcome_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reason="") | models.Q(reason__in=KioskRefusal.values),
+                name="kiosk_reason_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.badge_entered} at {self.facility_id}: {self.outcome} {self.reason}".strip()

@@ -7,8 +7,9 @@ Django's autoescaping; and each is rendered in the person's preferred language.
 
 - approval_letter_pdf: a formal letter on department letterhead from the facility's
   coordinator, dated the day the access began (templates/pdf/approval_letter.html).
-- badge_sheet_pdf: one page with the ID card to cut out (credit-card size, front and back)
-  and a record table for the badge office (templates/pdf/badge_sheet.html).
+- badge_sheet_pdf: one page with the ID card to cut out (credit-card size, front and back;
+  the back carries the badge number as a QR code for the gate kiosk) and a record table for
+  the badge office (templates/pdf/badge_sheet.html).
 """
 
 from datetime import date
@@ -19,6 +20,8 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import formats, translation
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from accounts.languages import rendered_language
@@ -187,6 +190,19 @@ def approval_letter_pdf(grant: FacilityAccess) -> bytes:
         return _pdf(render_to_string("pdf/approval_letter.html", context))
 
 
+def badge_qr_svg(badge_number: str) -> SafeString:
+    """The badge number as a QR code (inline SVG, drawn here: no image is fetched), for the
+    gate kiosk's scanner. It holds the badge number and nothing else, so a phone that scans
+    a lost badge learns no more than the card shows."""
+    import segno
+
+    code = segno.make(badge_number, error="m", micro=False)
+    svg = code.svg_inline(
+        scale=1, border=2, omitsize=True, svgclass="badge-qr", title=escape(badge_number)
+    )
+    return mark_safe(svg)  # noqa: S308 - segno's own markup; the one text in it is escaped
+
+
 def badge_sheet_pdf(grant: FacilityAccess) -> bytes:
     """One page: the ID card to cut out, and the badge office's record of its issue."""
     return _pdf(badge_sheet_html(grant))
@@ -203,6 +219,7 @@ def badge_sheet_html(grant: FacilityAccess) -> str:
             card_valid_until=short_date(grant.expires_on),
             card_issued=short_date(grant.starts_on),
             badge_size="s" if len(grant.badge_number or "") > CARD_BADGE_LONG else "m",
+            badge_qr=badge_qr_svg(grant.badge_number) if grant.badge_number else "",
             name_size=next((size for most, size in CARD_NAME_SIZES if len(name) <= most), "xxs"),
             date_of_birth=long_date(person.date_of_birth),
             css=_css(

@@ -9,6 +9,12 @@ urlpatterns = [
     path("hours/", hours.my_hours, name="hours"),
     path("hours/<int:entry_id>/", hours.edit_my_hours, name="hours_edit"),
     path("hours/<int:entry_id>/delete/", hours.delete_my_hours, name="hours_delete"),
+    path(
+        "access/<int:grant_id>/approval-letter.pdf",
+        portal.my_approval_letter,
+        name="approval_letter",
+    ),
+    path("access/<int:grant_id>/badge.pdf", portal.my_badge_sheet, name="badge"),
     path("sessions/", portal.my_sessions, name="sessions"),
     path("sessions/<int:session_id>/sign-up/", portal.sign_up, name="sign_up"),
     path("sessions/<int:session_id>/cancel/", portal.cancel, name="cancel"),

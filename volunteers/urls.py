@@ -1,6 +1,6 @@
 from django.urls import path
 
-from volunteers.views import access, hours, lifecycle, roster, sessions
+from volunteers.views import access, hours, kiosk, lifecycle, roster, sessions
 
 # Mounted under /staff/ in the "volunteers" namespace by pic/urls.py: the staff pages of
 # a person's standing after approval keep their /staff/ paths.
@@ -93,6 +93,14 @@ urlpatterns = [
         name="hours_import_template",
     ),
     path("facilities/<str:code>/hours/totals/", hours.hours_totals, name="hours_totals"),
+    path("facilities/<str:code>/kiosk/", kiosk.kiosk_page, name="kiosk"),
+    path("facilities/<str:code>/kiosk/enrol/", kiosk.enrol, name="kiosk_enrol"),
+    path(
+        "facilities/<str:code>/kiosk/devices/<int:device_id>/revoke/",
+        kiosk.revoke,
+        name="kiosk_revoke",
+    ),
+    path("facilities/<str:code>/kiosk/visits/<int:visit_id>/fix/", kiosk.fix, name="kiosk_fix"),
     path("sessions/", sessions.statewide_sessions, name="statewide_sessions"),
     path("sessions/<int:session_id>/", sessions.statewide_session, name="statewide_session"),
 ]

@@ -166,3 +166,17 @@ def test_the_demo_has_logged_approved_and_pending_hours(demo_facilities: None) -
 
     statuses = set(HourEntry.objects.values_list("person__last_name", "status"))
     assert statuses == {("Mendez", HourStatus.APPROVED), ("Mendez", HourStatus.PENDING)}
+
+
+def test_the_demo_shows_a_kiosk_visit(demo_facilities: None) -> None:
+    from volunteers.models import HourSource, HourStatus, KioskVisit, KioskVisitStatus
+
+    run_demo("--force")
+
+    (visit,) = KioskVisit.objects.all()
+    assert visit.status == KioskVisitStatus.SIGNED_OUT
+    assert visit.hour_entry is not None
+    assert visit.hour_entry.source == HourSource.KIOSK
+    assert visit.hour_entry.status == HourStatus.PENDING
+    assert str(visit.hour_entry.hours) == "3.25"  # 9:04 to 12:10, to the quarter hour
+    assert visit.person.last_name == "Mendez"

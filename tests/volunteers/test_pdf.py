@@ -256,3 +256,30 @@ def test_a_lowered_level_shows_beside_the_approved_one(facility: Facility) -> No
         text = text_of(pdf)
         assert "No offender contact (approved: Offender contact)" in text
         assert "19th birthday" not in text
+
+
+def test_the_badge_sheet_prints_the_badge_number_as_a_qr_code(
+    facility: Facility, artifacts_dir: Path
+) -> None:
+    """The gate kiosk's scanner reads the badge number from the card's back (issue 9 §3)."""
+    import segno
+
+    grant = make_grant(facility, badge_number="ACC-00042")
+    html = badge_sheet_html(grant)
+
+    assert html.count('class="badge-qr"') == 1
+    # The code drawn is the one for exactly the badge number, and nothing else.
+    expected = segno.make("ACC-00042", error="m", micro=False)
+    assert expected.svg_inline(scale=1, border=2, omitsize=True, svgclass="badge-qr") in (
+        html.replace("<title>ACC-00042</title>", "")
+    )
+    assert "http" not in html.split('class="badge-qr"')[1].split("</svg>")[0]
+    pdf = badge_sheet_pdf(grant)
+    assert page_count(pdf) == 1
+    assert "Scan at the gate kiosk" in text_of(pdf)
+    # WeasyPrint drew it as vector paths on the page (no image to fetch).
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    content = page.get_contents()
+    assert content is not None
+    assert content.get_data().count(b" l") > 100  # the QR's many line segments
+    save_page_one(pdf, artifacts_dir, "pdf-badge-sheet-qr")

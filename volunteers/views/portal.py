@@ -3,16 +3,19 @@ the training sessions open to them."""
 
 from django.contrib import messages
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from applications import age
 from applications.access import applicant_required
+from applications.downloads import pdf_response
 from applications.models import Person
 from applications.services import ApplicationError, person_for_login
+from audit.services import record
 from volunteers import activation
 from volunteers.compliance import person_items
 from volunteers.models import (
@@ -100,3 +103,52 @@ def cancel(request: HttpRequest, session_id: int) -> HttpResponse:
     else:
         messages.success(request, _("You are no longer signed up."))
     return redirect("volunteers_portal:sessions")
+
+
+def _own_grant(request: HttpRequest, grant_id: int, *statuses: str) -> FacilityAccess:
+    """One of the signed-in volunteer's own activated grants; anyone else's is a 404."""
+    grant = get_object_or_404(
+        FacilityAccess.objects.select_related("person", "facility", "application").filter(
+            person=_person(request), badge_number__isnull=False, status__in=statuses
+        ),
+        pk=grant_id,
+    )
+    if not grant.badge_number:
+        raise Http404("No document before activation.")
+    return grant
+
+
+def _download(
+    request: HttpRequest, grant: FacilityAccess, content: bytes, name: str
+) -> HttpResponse:
+    # The same audit row as a coordinator's download of the same document.
+    record(
+        by=request.user,
+        action="screening.document_downloaded",
+        target=grant,
+        facility=grant.facility,
+        details={"document": name, "by_volunteer": True},
+    )
+    return pdf_response(content, f"{name}-{grant.badge_number}.pdf")
+
+
+@applicant_required
+@require_GET
+@cache_control(private=True, no_store=True)
+def my_approval_letter(request: HttpRequest, grant_id: int) -> HttpResponse:
+    from volunteers.pdf import approval_letter_pdf
+
+    # The letter is a record of the approval: it stays downloadable after the access ends.
+    grant = _own_grant(request, grant_id, *AccessStatus.values)
+    return _download(request, grant, approval_letter_pdf(grant), "approval-letter")
+
+
+@applicant_required
+@require_GET
+@cache_control(private=True, no_store=True)
+def my_badge_sheet(request: HttpRequest, grant_id: int) -> HttpResponse:
+    from volunteers.pdf import badge_sheet_pdf
+
+    # A badge printed for suspended, expired or ended access would mislead the gate.
+    grant = _own_grant(request, grant_id, AccessStatus.ACTIVE)
+    return _download(request, grant, badge_sheet_pdf(grant), "badge")
