@@ -86,24 +86,35 @@ def _warnings(
             continue
         if not item.is_current(on):
             if item.done:
-                warnings.append(Warning(_("%(item)s expired") % {"item": item.label}, item.expires_on, True))
+                warnings.append(
+                    Warning(_("%(item)s expired") % {"item": item.label}, item.expires_on, True)
+                )
         elif item.expires_on <= soon:
             warnings.append(Warning(_("%(item)s expires") % {"item": item.label}, item.expires_on))
     for entry in unsigned:
         if entry.is_overdue(on):
             warnings.append(
-                Warning(_("Agreement overdue: %(title)s") % {"title": entry.version.title}, entry.deadline, True)
+                Warning(
+                    _("Agreement overdue: %(title)s") % {"title": entry.version.title},
+                    entry.deadline,
+                    True,
+                )
             )
         elif entry.is_due_within(on, WARNING_DAYS):
             warnings.append(
-                Warning(_("Agreement to sign: %(title)s") % {"title": entry.version.title}, entry.deadline)
+                Warning(
+                    _("Agreement to sign: %(title)s") % {"title": entry.version.title},
+                    entry.deadline,
+                )
             )
     return warnings
 
 
 def clearance_list(facility: Facility, on: date) -> ClearanceList:
     banned = list(
-        Ban.objects.active().select_related("person").order_by("person__last_name", "person__first_name")
+        Ban.objects.active()
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name")
     )
     banned_ids = {ban.person_id for ban in banned}
     grants = [
@@ -141,7 +152,9 @@ def _refused_badges(facility: Facility, on: date, banned_ids: set[int]) -> list[
     """Badges of this facility suspended, expired, ended or revoked in the last 12 months,
     or never returned (whenever the grant ended)."""
     cutoff = add_months(on, -REFUSED_MONTHS)
-    recent = Q(status_since__gte=cutoff) | Q(status_since__isnull=True, updated_at__date__gte=cutoff)
+    recent = Q(status_since__gte=cutoff) | Q(
+        status_since__isnull=True, updated_at__date__gte=cutoff
+    )
     grants = (
         FacilityAccess.objects.filter(facility=facility, status__in=REFUSED_STATUSES)
         .exclude(badge_number__isnull=True)

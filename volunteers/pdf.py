@@ -237,7 +237,10 @@ def clearance_pdf(clearance: "ClearanceList") -> bytes:
                 "badge": row.grant.badge_number or "",
                 "level": row.level_label,
                 "is_contact": row.is_contact,
-                "warnings": [{"label": w.label, "on": long_date(w.on), "overdue": w.overdue} for w in row.warnings],
+                "warnings": [
+                    {"label": w.label, "on": long_date(w.on), "overdue": w.overdue}
+                    for w in row.warnings
+                ],
             }
             for row in clearance.admitted
         ],

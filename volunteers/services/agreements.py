@@ -68,9 +68,7 @@ def publish_version(
 
 def _ask_active_volunteers(version: AgreementVersion) -> None:
     deadline = signing_deadline(version)
-    people = Person.objects.filter(
-        grants__status=AccessStatus.ACTIVE, email__gt=""
-    ).distinct()
+    people = Person.objects.filter(grants__status=AccessStatus.ACTIVE, email__gt="").distinct()
     for person in people:
         send_templated_email.enqueue(
             to=[person.email],

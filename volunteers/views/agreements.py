@@ -28,7 +28,9 @@ def _versions_page(request: HttpRequest, form: PublishForm) -> HttpResponse:
         (v, v.pk in current, signing_deadline(v))
         for v in AgreementVersion.objects.order_by("kind", "-version")
     ]
-    return render(request, "volunteers/agreement_versions.html", {"versions": versions, "form": form})
+    return render(
+        request, "volunteers/agreement_versions.html", {"versions": versions, "form": form}
+    )
 
 
 @require_GET
@@ -61,7 +63,9 @@ def _paper_form(grant: FacilityAccess, data: Any = None, files: Any = None) -> P
     return PaperSignatureForm(data, files, person=grant.person, versions=versions)
 
 
-def _grant_page(request: HttpRequest, grant: FacilityAccess, form: PaperSignatureForm) -> HttpResponse:
+def _grant_page(
+    request: HttpRequest, grant: FacilityAccess, form: PaperSignatureForm
+) -> HttpResponse:
     today = age.today()
     context = {
         "grant": grant,

@@ -14,6 +14,7 @@ from applications.access import applicant_required
 from applications.models import Person
 from applications.services import ApplicationError, person_for_login
 from volunteers import activation
+from volunteers.agreements import signable, signing_deadline
 from volunteers.compliance import person_items
 from volunteers.models import AccessStatus, FacilityAccess, TrainingSession
 
@@ -41,9 +42,14 @@ def open_sessions(person: Person) -> QuerySet[TrainingSession]:
 def my_access(request: HttpRequest) -> HttpResponse:
     person = _person(request)
     today = age.today()
+    grants = person_items(person, today)  # live grants only
     context = {
-        "grants": person_items(person, today),
+        "grants": grants,
         "today": today,
+        # The agreements are the terms of access: asked of those who hold some.
+        "agreements_to_sign": [(v, signing_deadline(v)) for v in signable(person, today)]
+        if grants
+        else [],
         "enrollments": person.enrollments.filter(
             session__starts_at__gte=timezone.now()
         ).select_related("session__course", "session__facility"),

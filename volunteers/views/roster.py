@@ -13,6 +13,7 @@ from audit.services import record
 from facilities import csvfiles
 from facilities.access import Capability, facility_required
 from facilities.models import Facility, ProgramSettings
+from volunteers.agreements import unsigned_by_person
 from volunteers.compliance import Item, items_for
 from volunteers.models import AccessStatus, Course, FacilityAccess
 
@@ -20,7 +21,7 @@ ROSTER_STATUSES = (AccessStatus.ACTIVE, AccessStatus.SUSPENDED, AccessStatus.PEN
 
 
 def roster_rows(facility: Facility, today: date) -> list[dict[str, Any]]:
-    grants = (
+    grants = list(
         FacilityAccess.objects.filter(facility=facility, status__in=ROSTER_STATUSES)
         .select_related("person", "facility")
         .prefetch_related("person__completions", "person__tb_tests")
@@ -28,6 +29,10 @@ def roster_rows(facility: Facility, today: date) -> list[dict[str, Any]]:
     )
     courses = list(Course.objects.filter(is_active=True))  # once, not per row
     window = ProgramSettings.load().reminder_window_days
+    # Agreements past their signing deadline, for active grants (issue 9 §5).
+    unsigned = unsigned_by_person(
+        [g.person_id for g in grants if g.status == AccessStatus.ACTIVE], today
+    )
     rows = []
     for grant in grants:
         items = items_for(grant, today, courses)
@@ -37,6 +42,11 @@ def roster_rows(facility: Facility, today: date) -> list[dict[str, Any]]:
                 "items": items,
                 "missing": [i.label for i in items if not i.is_current(today)],
                 "due_soon": [i for i in items if i.is_due_soon(today, window)],
+                "agreements_overdue": [
+                    u.version for u in unsigned.get(grant.person_id, []) if u.is_overdue(today)
+                ]
+                if grant.status == AccessStatus.ACTIVE
+                else [],
             }
         )
     return rows
