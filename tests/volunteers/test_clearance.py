@@ -122,7 +122,13 @@ def test_the_page_and_the_csv_say_the_same(
 
     assert rows[0][:3] == ["List", "Name", "Badge"]
     body = rows[1:]
-    assert [r[0] for r in body] == ["admit", "admit", "do not admit", "do not admit", "do not admit"]
+    assert [r[0] for r in body] == [
+        "admit",
+        "admit",
+        "do not admit",
+        "do not admit",
+        "do not admit",
+    ]
     for row in body:
         assert row[1] in page
         if row[2]:
