@@ -24,6 +24,7 @@ from facilities.models import Facility
 from screening import services
 from screening.models import CheckOutcome, CheckType, StepKind, StepState
 from volunteers import activation
+from volunteers.demo_agreements import publish_demo_agreements
 from volunteers.models import Course, FacilityAccess
 
 SAMPLE_PDF = b"%PDF-1.4\n% demo letter\n"
@@ -222,6 +223,7 @@ def create_demo_applications(coordinators: dict[str, User]) -> int:
     )
     _submitted(ccc, Kind.VOLUNTEER, "Helen", "Ortiz", days_ago=1)
     _demo_activation(acc, iac, ready)
+    publish_demo_agreements(by="manage.py demo")
     return Application.objects.count()
 
 

@@ -153,7 +153,9 @@ def test_staff_record_a_paper_signature_with_its_scan(
     scan = SimpleUploadedFile("scan.pdf", b"%PDF-1.4 signed paper", "application/pdf")
     assert client.post(url, {**data, "scan": scan}).status_code == 302
     signature = AgreementSignature.objects.get()
-    assert signature.on_behalf and signature.recorded_by == iac and signature.scan
+    assert signature.on_behalf
+    assert signature.recorded_by == iac
+    assert signature.scan
     assert signature.version_hash == version.content_hash
     scan_url = reverse(
         "volunteers:access_agreement_scan", args=[facility.code, grant.pk, signature.pk]
@@ -178,7 +180,8 @@ def test_the_pdf_reproduces_the_signed_text(
     for line in TEXT.splitlines():
         assert line.strip() in text
     assert version.content_hash in text.replace("\n", "")
-    assert "10.1.2.3" in text and grant.person.full_name in text
+    assert "10.1.2.3" in text
+    assert grant.person.full_name in text
     save_page_one(pdf, artifacts_dir, "agreement")
 
 
@@ -192,7 +195,8 @@ def test_overdue_shows_on_the_roster(client: Client, facility: Facility, iac: Us
     grant, version = _overdue_world(facility, iac)
     client.force_login(iac)
     page = client.get(reverse("volunteers:roster", args=[facility.code])).content.decode()
-    assert "Agreement overdue" in page and version.title in page
+    assert "Agreement overdue" in page
+    assert version.title in page
     sign_agreement(
         person=grant.person,
         version=version,
@@ -212,11 +216,13 @@ def test_the_sweep_reminds_once_at_seven_days(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         first = run_daily(today=age.today())
-    assert first is not None and first["agreement_reminders"] == 1
+    assert first is not None
+    assert first["agreement_reminders"] == 1
     assert any(grant.person.email in m.to for m in mail.outbox)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assert run_daily(today=age.today()) is None
         again = run_daily(today=age.today() + timedelta(days=1))
-    assert again is not None and again["agreement_reminders"] == 0
+    assert again is not None
+    assert again["agreement_reminders"] == 0
     assert not any(grant.person.email in m.to for m in mail.outbox)

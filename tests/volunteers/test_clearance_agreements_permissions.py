@@ -1,4 +1,4 @@
-"""The permission matrix over the clearance list and the agreement pages (role × own /
+"""The permission matrix over the clearance list and the agreement pages (role x own /
 other facility): view pages for every facility role, recording a paper signature needs
 the record capability, publishing the program capability (PIC Coordinator only)."""
 
