@@ -514,6 +514,14 @@ class AcknowledgementsForm(SectionForm):
         return typed
 
 
+def signature_matches(person: Person, typed: str) -> bool:
+    """Whether `typed` is the person's legal name by the application signature's rule (a
+    person without a full name on file cannot be checked: any name is taken)."""
+    if not (person.first_name and person.last_name):
+        return True
+    return _normalized(typed) in _signature_forms(person)
+
+
 def _normalized(name: str) -> str:
     """Letters only, accents and case folded: "José  L. O'Neil, Jr." → "joseloneiljr"."""
     decomposed = unicodedata.normalize("NFKD", name.casefold())

@@ -27,6 +27,7 @@ from screening.models import CheckOutcome, CheckType, StepKind, StepState
 from volunteers import activation, kiosk
 from volunteers import services as volunteer_services
 from volunteers.compliance import add_months
+from volunteers.demo_agreements import publish_demo_agreements
 from volunteers.models import Course, FacilityAccess, HourSource
 from volunteers.services import approve_hour_entry, create_hour_entry
 
@@ -227,6 +228,8 @@ def create_demo_applications(coordinators: dict[str, User]) -> int:
     _submitted(ccc, Kind.VOLUNTEER, "Helen", "Ortiz", days_ago=1)
     _demo_activation(acc, iac, ready)
     _demo_lifecycle(acc, iac)
+    # After the lifecycle demo, so its renewal predates the agreements; all sign them.
+    publish_demo_agreements(by="manage.py demo")
     return Application.objects.count()
 
 

@@ -6,7 +6,13 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from volunteers.models import Course, FacilityAccess, TrainingSession
+from volunteers.models import (
+    AgreementSignature,
+    AgreementVersion,
+    Course,
+    FacilityAccess,
+    TrainingSession,
+)
 
 
 @admin.register(Course)
@@ -64,3 +70,18 @@ class TrainingSessionAdmin(ReadOnlyAdmin):
     list_display = ["course", "facility", "place", "starts_at", "capacity"]
     list_filter = ["course"]
     list_select_related = ["course", "facility"]
+
+
+@admin.register(AgreementVersion)
+class AgreementVersionAdmin(ReadOnlyAdmin):
+    """Versions are published on the staff page (Agreements), which numbers and hashes
+    them and asks the active volunteers to sign: never edited here."""
+
+    list_display = ["kind", "version", "title", "effective_on", "published_at"]
+    list_filter = ["kind"]
+
+
+@admin.register(AgreementSignature)
+class AgreementSignatureAdmin(ReadOnlyAdmin):
+    list_display = ["person", "version", "signed_on", "on_behalf"]
+    list_select_related = ["person", "version"]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from applications import age
 from applications.models import Person
 from facilities.models import Facility, ProgramSettings
+from volunteers.agreements import unsigned_current
 from volunteers.models import (
     AccessStatus,
     Course,
@@ -245,6 +246,11 @@ def currency_problems(grant: FacilityAccess, on: date) -> list[str]:
                 )
             else:
                 problems.append(_("%(item)s is not done.") % {"item": item.label})
+    for version in unsigned_current(grant.person, on):
+        problems.append(
+            _("“%(title)s” (version %(version)s) is not signed.")
+            % {"title": version.title, "version": version.version}
+        )
     if standing_ban(grant.person):
         problems.append(_("The person is under a statewide ban."))
     return problems

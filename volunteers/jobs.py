@@ -1,5 +1,6 @@
 """This app's part of the daily sweep (volunteers.sweep collects every app's DAILY_JOBS)."""
 
+from volunteers.agreement_sweep import agreement_reminders
 from volunteers.kiosk import close_open_visits
 from volunteers.sweep import (
     Job,
@@ -15,4 +16,5 @@ DAILY_JOBS: list[Job] = [
     expiring_items,
     flag_inactivity,
     close_open_visits,
+    agreement_reminders,
 ]

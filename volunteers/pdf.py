@@ -15,7 +15,7 @@ Django's autoescaping; and each is rendered in the person's preferred language.
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -30,6 +30,10 @@ from applications.models import AccessLevel, Kind, Person
 from applications.pdf import css_string, url_fetcher
 from facilities.models import Facility, FacilityKind
 from volunteers.models import Course, FacilityAccess
+
+if TYPE_CHECKING:
+    from volunteers.clearance import ClearanceList
+    from volunteers.models import AgreementSignature
 
 # The annual in-service requirement when the course catalogue does not say (DESIGN rule 8).
 DEFAULT_IN_SERVICE_HOURS = Decimal(6)
@@ -230,3 +234,73 @@ def badge_sheet_html(grant: FacilityAccess) -> str:
             ),
         )
         return render_to_string("pdf/badge_sheet.html", context)
+
+
+def clearance_pdf(clearance: "ClearanceList") -> bytes:
+    """The gate clearance list of one facility and day, printed for the officer at the gate
+    (landscape, a photo box per person, the level in large type)."""
+    facility = clearance.facility
+    department = _("Missouri Department of Corrections")
+    program = _("Partners in Corrections")
+    day = long_date(clearance.on)
+    title = _("Gate clearance list")
+    context = {
+        "title": title,
+        "list": clearance,
+        "day": day,
+        "facility": facility,
+        "facility_lines": facility_lines(facility),
+        "department": department,
+        "program": program,
+        "rows": [
+            {
+                "name": row.grant.person.full_name,
+                "badge": row.grant.badge_number or "",
+                "level": row.level_label,
+                "is_contact": row.is_contact,
+                "warnings": [
+                    {"label": w.label, "on": long_date(w.on), "overdue": w.overdue}
+                    for w in row.warnings
+                ],
+            }
+            for row in clearance.admitted
+        ],
+        "refused": [
+            {
+                "name": row.person.full_name,
+                "badge": row.badge_number,
+                "reason": row.reason,
+                "since": long_date(row.since),
+            }
+            for row in clearance.refused
+        ],
+        "css": _css(f"{title} \u00b7 {facility.name} \u00b7 {day}", "", department, program),
+    }
+    return _pdf(render_to_string("pdf/clearance.html", context))
+
+
+def agreement_pdf(signature: "AgreementSignature", facility: Facility | None = None) -> bytes:
+    """A signed agreement: the exact text the person signed, in the language signed, and
+    the signature's record (typed name, date, IP, the text's fingerprint)."""
+    from volunteers.agreements import signed_text
+
+    version = signature.version
+    with translation.override(signature.language):
+        department = _("Missouri Department of Corrections")
+        program = _("Partners in Corrections")
+        context = {
+            "title": version.title,
+            "kind": version.get_kind_display(),
+            "version": version,
+            "language": signature.language,
+            "effective_on": long_date(version.effective_on),
+            "text": signed_text(signature),
+            "signature": signature,
+            "signed_on": long_date(signature.signed_on),
+            "facility": facility,
+            "facility_lines": facility_lines(facility) if facility else [],
+            "department": department,
+            "program": program,
+            "css": _css(signature.signed_name, "", department, program),
+        }
+        return _pdf(render_to_string("pdf/agreement.html", context))

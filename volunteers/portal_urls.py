@@ -1,6 +1,6 @@
 from django.urls import path
 
-from volunteers.views import hours, portal
+from volunteers.views import hours, portal, portal_agreements
 
 # Mounted under /account/ (the volunteer's pages that live in volunteers/).
 app_name = "volunteers_portal"
@@ -16,6 +16,13 @@ urlpatterns = [
     ),
     path("access/<int:grant_id>/badge.pdf", portal.my_badge_sheet, name="badge"),
     path("sessions/", portal.my_sessions, name="sessions"),
+    path("agreements/", portal_agreements.my_agreements, name="agreements"),
+    path("agreements/<int:version_id>/", portal_agreements.sign, name="agreement"),
+    path(
+        "agreements/signed/<int:signature_id>.pdf",
+        portal_agreements.signed_pdf,
+        name="agreement_pdf",
+    ),
     path("sessions/<int:session_id>/sign-up/", portal.sign_up, name="sign_up"),
     path("sessions/<int:session_id>/cancel/", portal.cancel, name="cancel"),
 ]

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from volunteers.views import access, hours, kiosk, lifecycle, roster, sessions
+from volunteers.views import (
+    access,
+    agreements,
+    clearance,
+    hours,
+    kiosk,
+    lifecycle,
+    roster,
+    sessions,
+)
 
 # Mounted under /staff/ in the "volunteers" namespace by pic/urls.py: the staff pages of
 # a person's standing after approval keep their /staff/ paths.
@@ -101,6 +110,31 @@ urlpatterns = [
         name="kiosk_revoke",
     ),
     path("facilities/<str:code>/kiosk/visits/<int:visit_id>/fix/", kiosk.fix, name="kiosk_fix"),
+    path("facilities/<str:code>/clearance/", clearance.clearance, name="clearance"),
+    path("facilities/<str:code>/clearance.pdf", clearance.clearance_pdf, name="clearance_pdf"),
+    path("facilities/<str:code>/clearance.csv", clearance.clearance_csv, name="clearance_csv"),
+    path(
+        "facilities/<str:code>/access/<int:grant_id>/agreements/",
+        agreements.grant_agreements,
+        name="access_agreements",
+    ),
+    path(
+        "facilities/<str:code>/access/<int:grant_id>/agreements/paper/",
+        agreements.record_paper,
+        name="access_agreement_paper",
+    ),
+    path(
+        "facilities/<str:code>/access/<int:grant_id>/agreements/<int:signature_id>.pdf",
+        agreements.signature_pdf,
+        name="access_agreement_pdf",
+    ),
+    path(
+        "facilities/<str:code>/access/<int:grant_id>/agreements/<int:signature_id>/scan/",
+        agreements.signature_scan,
+        name="access_agreement_scan",
+    ),
+    path("agreements/", agreements.versions, name="agreements"),
+    path("agreements/publish/", agreements.publish, name="agreement_publish"),
     path("sessions/", sessions.statewide_sessions, name="statewide_sessions"),
     path("sessions/<int:session_id>/", sessions.statewide_session, name="statewide_session"),
 ]

@@ -104,6 +104,23 @@ def complete(
             )
     if tb is not None:
         activation.record_tb_test(person=grant.person, tested_on=on, result=tb, by=by)
+    if "agreements" not in skip:
+        sign_current(grant, on=on)
+
+
+def sign_current(grant: FacilityAccess, *, on: date | None = None) -> None:
+    """The person signs every current agreement online (none while nothing is published)."""
+    from volunteers.agreements import unsigned_current
+    from volunteers.services.agreements import sign_agreement
+
+    for version in unsigned_current(grant.person, on or age.today()):
+        sign_agreement(
+            person=grant.person,
+            version=version,
+            signed_name=grant.person.full_name,
+            by="tests",
+            ip_address="127.0.0.1",
+        )
 
 
 def active_grant(

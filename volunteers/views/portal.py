@@ -17,6 +17,7 @@ from applications.models import Person
 from applications.services import ApplicationError, person_for_login
 from audit.services import record
 from volunteers import activation
+from volunteers.agreements import signable, signing_deadline
 from volunteers.compliance import person_items
 from volunteers.models import (
     AccessEvent,
@@ -50,8 +51,9 @@ def open_sessions(person: Person) -> QuerySet[TrainingSession]:
 def my_access(request: HttpRequest) -> HttpResponse:
     person = _person(request)
     today = age.today()
+    grants = person_items(person, today)  # live grants only
     context = {
-        "grants": person_items(person, today),
+        "grants": grants,
         # Each move of the volunteer's access, in plain words (kinds and dates, no staff text).
         "history": AccessEvent.objects.filter(access__person=person)
         .exclude(kind__in=["", AccessEventKind.NOTE])
@@ -61,6 +63,10 @@ def my_access(request: HttpRequest) -> HttpResponse:
             person=person, status__in=[AccessStatus.ENDED, AccessStatus.REVOKED]
         ).select_related("facility"),
         "today": today,
+        # The agreements are the terms of access: asked of those who hold some.
+        "agreements_to_sign": [(v, signing_deadline(v)) for v in signable(person, today)]
+        if grants
+        else [],
         "enrollments": person.enrollments.filter(
             session__starts_at__gte=timezone.now()
         ).select_related("session__course", "session__facility"),

@@ -15,6 +15,7 @@ from audit.services import record
 from facilities import csvfiles
 from facilities.access import Capability, facility_required, has_capability
 from facilities.models import Facility, ProgramSettings
+from volunteers.agreements import unsigned_by_person
 from volunteers.compliance import Item, items_for
 from volunteers.lifecycle_forms import BulkForm
 from volunteers.models import AccessStatus, Course, FacilityAccess, HourEntry, InactivityFlag
@@ -54,16 +55,20 @@ def with_hours(grants: QuerySet[FacilityAccess], today: date) -> QuerySet[Facili
 
 
 def roster_rows(facility: Facility, today: date) -> list[dict[str, Any]]:
-    grants = with_hours(
-        FacilityAccess.objects.filter(facility=facility, status__in=ROSTER_STATUSES), today
-    )
-    grants = (
-        grants.select_related("person", "facility")
+    grants = list(
+        with_hours(
+            FacilityAccess.objects.filter(facility=facility, status__in=ROSTER_STATUSES), today
+        )
+        .select_related("person", "facility")
         .prefetch_related("person__completions", "person__tb_tests")
         .order_by("status", "person__last_name", "person__first_name")
     )
     courses = list(Course.objects.filter(is_active=True))  # once, not per row
     window = ProgramSettings.load().reminder_window_days
+    # Agreements past their signing deadline, for active grants (issue 9 §5).
+    unsigned = unsigned_by_person(
+        [g.person_id for g in grants if g.status == AccessStatus.ACTIVE], today
+    )
     rows = []
     for grant in grants:
         items = items_for(grant, today, courses)
@@ -74,6 +79,11 @@ def roster_rows(facility: Facility, today: date) -> list[dict[str, Any]]:
                 "missing": [i.label for i in items if i.is_overdue(today)],
                 "due_later": [i for i in items if i.is_due_later(today)],
                 "due_soon": [i for i in items if i.is_due_soon(today, window)],
+                "agreements_overdue": [
+                    u.version for u in unsigned.get(grant.person_id, []) if u.is_overdue(today)
+                ]
+                if grant.status == AccessStatus.ACTIVE
+                else [],
             }
         )
     return rows

@@ -1,0 +1,117 @@
+"""The gate clearance list of one facility for one day: a page, a printable PDF and a CSV.
+Each viewing is audited (who looked at whom the gate admits)."""
+
+from datetime import date
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from applications import age
+from applications.downloads import pdf_response
+from applications.forms import DateInput
+from audit.services import record
+from facilities import csvfiles
+from facilities.access import Capability, facility_required
+from facilities.models import Facility
+from volunteers.clearance import ClearanceList, clearance_list
+
+
+class DayForm(forms.Form):
+    on = forms.DateField(label=gettext_lazy("Date"), widget=DateInput())
+
+
+def _day(request: HttpRequest) -> tuple[date, DayForm]:
+    """The day asked for (`?on=`), today in Chicago when none or not a date."""
+    today = age.today()
+    if "on" not in request.GET:
+        return today, DayForm(initial={"on": today})
+    form = DayForm(request.GET)
+    return (form.cleaned_data["on"] if form.is_valid() else today), form
+
+
+def _list(request: HttpRequest, facility: Facility, on: date, view: str) -> ClearanceList:
+    clearance = clearance_list(facility, on)
+    record(
+        by=request.user,
+        action="volunteers.clearance_viewed",
+        target=facility.code,
+        facility=facility,
+        details={
+            "on": on.isoformat(),
+            "format": view,
+            "admitted": len(clearance.admitted),
+            "refused": len(clearance.refused),
+        },
+    )
+    return clearance
+
+
+@require_GET
+@facility_required(Capability.VIEW)
+@cache_control(private=True, no_store=True)
+def clearance(request: HttpRequest, facility: Facility) -> HttpResponse:
+    on, form = _day(request)
+    context = {"facility": facility, "list": _list(request, facility, on, "page"), "form": form}
+    return render(request, "volunteers/clearance.html", context)
+
+
+@require_GET
+@facility_required(Capability.VIEW)
+@cache_control(private=True, no_store=True)
+def clearance_pdf(request: HttpRequest, facility: Facility) -> HttpResponse:
+    from volunteers.pdf import clearance_pdf as render_pdf
+
+    on, _form = _day(request)
+    content = render_pdf(_list(request, facility, on, "pdf"))
+    return pdf_response(content, f"clearance-{facility.code}-{on.isoformat()}.pdf")
+
+
+CSV_HEADERS = ["List", "Name", "Badge", "Level", "Reason or warnings", "Since", "Expires"]
+
+
+def csv_rows(clearance: ClearanceList) -> list[list[object]]:
+    """The rows of the CSV: the same people, in the same order, as the page."""
+    rows: list[list[object]] = [
+        [
+            "admit",
+            row.grant.person.full_name,
+            row.grant.badge_number or "",
+            row.level_label,
+            "; ".join(w.text() for w in row.warnings),
+            "",
+            row.grant.expires_on.isoformat() if row.grant.expires_on else "",
+        ]
+        for row in clearance.admitted
+    ]
+    rows.extend(
+        [
+            "do not admit",
+            row.person.full_name,
+            row.badge_number,
+            "",
+            row.reason,
+            row.since.isoformat() if row.since else "",
+            "",
+        ]
+        for row in clearance.refused
+    )
+    return rows
+
+
+@require_GET
+@facility_required(Capability.VIEW)
+@cache_control(private=True, no_store=True)
+def clearance_csv(request: HttpRequest, facility: Facility) -> HttpResponse:
+    on, _form = _day(request)
+    clearance = _list(request, facility, on, "csv")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"clearance-{facility.code}-{on.isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csvfiles.writer(response)
+    writer.writerow(CSV_HEADERS)
+    writer.writerows(csv_rows(clearance))
+    return response
