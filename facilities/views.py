@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from facilities.access import Capability, facilities_for, facility_required, staff_required
 from facilities.forms import DirectoryFilterForm
 from facilities.http import HtmxHttpRequest
-from facilities.models import Facility, FacilityKind, Membership, ProgramSettings
+from facilities.models import Facility, FacilityKind, Membership, ProgramSettings, Region
 
 # The order a visitor scans the directory in: prisons first, the central office last.
 KIND_ORDER = list(FacilityKind.values)
@@ -30,13 +30,15 @@ def _grouped(facilities: list[Facility]) -> list[tuple[str, list[Facility]]]:
 @require_GET
 def directory(request: HtmxHttpRequest) -> HttpResponse:
     regions = list(
-        Facility.objects.exclude(region="")
-        .order_by("region")
-        .values_list("region", flat=True)
+        Region.objects.filter(facilities__isnull=False)
+        .order_by("name")
+        .values_list("name", flat=True)
         .distinct()
     )
     form = DirectoryFilterForm(request.GET or None, regions=regions)
-    facilities = list(form.filter(Facility.objects.all()).order_by(_kind_rank, "name"))
+    facilities = list(
+        form.filter(Facility.objects.select_related("region")).order_by(_kind_rank, "name")
+    )
     context = {"form": form, "groups": _grouped(facilities), "count": len(facilities)}
     if request.htmx:
         return render(request, "facilities/facility_list.html#results", context)
