@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "applications.apps.ApplicationsConfig",
     "volunteers.apps.VolunteersConfig",
     "screening.apps.ScreeningConfig",
+    "reports.apps.ReportsConfig",
 ]
 
 MIDDLEWARE = [
