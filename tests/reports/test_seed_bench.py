@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.db.models import Count
 from django.core.management import call_command
 from django.test import Client
 
@@ -24,7 +25,7 @@ def test_seed_bench_small_then_clear(client: Client) -> None:
     assert HourEntry.objects.approved().count() == 2000
     assert "100%" in out.getvalue()
     assert set(Application.objects.values_list("facility__code", flat=True)) == {"S0", "S1", "S2"}
-    statuses = dict(Application.objects.values_list("status").annotate(n=__import__("django.db.models", fromlist=["Count"]).Count("pk")))
+    statuses = dict(Application.objects.values_list("status").annotate(n=Count("pk")).order_by())
     assert statuses[Status.APPROVED] > statuses[Status.DECLINED] > statuses.get(Status.DRAFT, 0)
     assert not Person.objects.exclude(email__endswith=f"@{BENCH_DOMAIN}").exists()
     first = list(Application.objects.order_by("pk").values_list("reference", "status", "facility__code")[:20])
@@ -34,7 +35,14 @@ def test_seed_bench_small_then_clear(client: Client) -> None:
                 "/staff/reports/compliance/", "/staff/reports/hours/", "/staff/reports/audit/"]:
         assert client.get(url).status_code == 200, url
 
+    timings = io.StringIO()
+    call_command("bench_reports", runs=1, stdout=timings)
+    lines = timings.getvalue().splitlines()
+    assert lines[0].split() == ["report", "ms", "queries"]
+    assert [line.split()[0] for line in lines[1:6]] == ["overview", "pipeline", "workload", "compliance", "hours"]
+
     call_command("seed_bench", clear=True, stdout=io.StringIO())
+    # The bench PIC Coordinator's account stays; every bench person and row is gone.
     assert not Person.objects.exists() and not Application.objects.exists()
     assert not HourEntry.objects.exists() and not FacilityAccess.objects.exists()
 
