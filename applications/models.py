@@ -258,7 +258,9 @@ class Application(models.Model):
         ordering = ["-created_at"]
         # The reports filter on these (reports/queries).
         indexes = [
-            models.Index(fields=["facility", "status", "submitted_at"], name="application_report_open"),
+            models.Index(
+                fields=["facility", "status", "submitted_at"], name="application_report_open"
+            ),
             models.Index(fields=["submitted_at"], name="application_submitted_at"),
             models.Index(fields=["decided_at"], name="application_decided_at"),
         ]

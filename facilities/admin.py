@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -69,7 +70,7 @@ def assign_region(
         "title": _("Assign facilities to a region"),
         "form": form,
         "facilities": queryset.order_by("name"),
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        "action_checkbox_name": ACTION_CHECKBOX_NAME,
         "opts": modeladmin.model._meta,
     }
     return render(request, "admin/facilities/assign_region.html", context)

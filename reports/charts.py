@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-# Okabe–Ito: blue, orange, bluish green, vermillion, reddish purple, sky blue.
+# Okabe-Ito: blue, orange, bluish green, vermillion, reddish purple, sky blue.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9"]
 WIDTH = 720
 LEFT, RIGHT, TOP, BOTTOM = 190, 40, 48, 64
@@ -77,28 +77,37 @@ class Chart:
 
 
 def nice_ticks(highest: float, count: int = 5) -> list[float]:
-    """0 and round steps (1, 2 or 5 × 10ⁿ) up to at least `highest`."""
+    """0 and round steps (1, 2 or 5 times a power of ten) up to at least `highest`."""
     if highest <= 0:
         return [0.0, 1.0]
     raw = highest / count
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
     top = math.ceil(highest / step) * step
-    return [i * step for i in range(int(round(top / step)) + 1)]
+    return [i * step for i in range(round(top / step) + 1)]
 
 
 def number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
-def bar_chart(*, title: str, labels: list[str], values: list[Any], x_label: str, y_label: str) -> Chart:
+def bar_chart(
+    *, title: str, labels: list[str], values: list[Any], x_label: str, y_label: str
+) -> Chart:
     """Horizontal bars, one per label (the funnel, volunteers by region)."""
     numbers = [float(v or 0) for v in values]
     row = 32
     height = TOP + BOTTOM + max(len(labels), 1) * row
     chart = Chart(
-        kind="hbar", title=title, x_label=x_label, y_label=y_label, height=height,
-        left=LEFT, top=TOP, right=WIDTH - RIGHT, bottom=height - BOTTOM,
+        kind="hbar",
+        title=title,
+        x_label=x_label,
+        y_label=y_label,
+        height=height,
+        left=LEFT,
+        top=TOP,
+        right=WIDTH - RIGHT,
+        bottom=height - BOTTOM,
         empty=not any(numbers),
     )
     ticks = nice_ticks(max(numbers, default=0))
@@ -109,22 +118,39 @@ def bar_chart(*, title: str, labels: list[str], values: list[Any], x_label: str,
         width = value * scale
         chart.bars.append(
             Bar(
-                label=label, value=value, text=number(value), x=chart.left, y=y, width=width,
-                height=row - 12, label_x=chart.left - 8, label_y=y + (row - 12) / 2 + 4,
-                text_x=chart.left + width + 6, text_y=y + (row - 12) / 2 + 4,
+                label=label,
+                value=value,
+                text=number(value),
+                x=chart.left,
+                y=y,
+                width=width,
+                height=row - 12,
+                label_x=chart.left - 8,
+                label_y=y + (row - 12) / 2 + 4,
+                text_x=chart.left + width + 6,
+                text_y=y + (row - 12) / 2 + 4,
                 colour=PALETTE[0],
             )
         )
     return chart
 
 
-def column_chart(*, title: str, labels: list[str], values: list[Any], x_label: str, y_label: str) -> Chart:
+def column_chart(
+    *, title: str, labels: list[str], values: list[Any], x_label: str, y_label: str
+) -> Chart:
     """Vertical bars over time (hours by month)."""
     numbers = [float(v or 0) for v in values]
     height = 360
     chart = Chart(
-        kind="vbar", title=title, x_label=x_label, y_label=y_label, height=height,
-        left=80, top=TOP, right=WIDTH - RIGHT, bottom=height - BOTTOM - 16,
+        kind="vbar",
+        title=title,
+        x_label=x_label,
+        y_label=y_label,
+        height=height,
+        left=80,
+        top=TOP,
+        right=WIDTH - RIGHT,
+        bottom=height - BOTTOM - 16,
         empty=not any(numbers),
     )
     ticks = nice_ticks(max(numbers, default=0))
@@ -136,10 +162,18 @@ def column_chart(*, title: str, labels: list[str], values: list[Any], x_label: s
         bar_height = value * scale
         chart.bars.append(
             Bar(
-                label=label, value=value, text=number(value), x=x, y=chart.bottom - bar_height,
-                width=slot * 0.7, height=bar_height, label_x=x + slot * 0.35,
-                label_y=chart.bottom + 16, text_x=x + slot * 0.35,
-                text_y=chart.bottom - bar_height - 4, colour=PALETTE[0],
+                label=label,
+                value=value,
+                text=number(value),
+                x=x,
+                y=chart.bottom - bar_height,
+                width=slot * 0.7,
+                height=bar_height,
+                label_x=x + slot * 0.35,
+                label_y=chart.bottom + 16,
+                text_x=x + slot * 0.35,
+                text_y=chart.bottom - bar_height - 4,
+                colour=PALETTE[0],
             )
         )
     chart.categories = _thinned([Tick(bar.label_x, bar.label) for bar in chart.bars])
@@ -152,8 +186,15 @@ def line_chart(
     """Lines over time, one per series (days to decision: median and 90th percentile)."""
     height = 360
     chart = Chart(
-        kind="line", title=title, x_label=x_label, y_label=y_label, height=height,
-        left=80, top=TOP + 16, right=WIDTH - RIGHT, bottom=height - BOTTOM - 16,
+        kind="line",
+        title=title,
+        x_label=x_label,
+        y_label=y_label,
+        height=height,
+        left=80,
+        top=TOP + 16,
+        right=WIDTH - RIGHT,
+        bottom=height - BOTTOM - 16,
     )
     present = [float(v) for values in series.values() for v in values if v is not None]
     chart.empty = not present
@@ -166,13 +207,18 @@ def line_chart(
     dashes = ["", "6 4", "2 3"]
     for index, (name, values) in enumerate(series.items()):
         dots = [
-            (x, chart.bottom - float(v) * scale) for x, v in zip(xs, values, strict=True) if v is not None
+            (x, chart.bottom - float(v) * scale)
+            for x, v in zip(xs, values, strict=True)
+            if v is not None
         ]
         chart.series.append(
             Series(
-                name=name, colour=PALETTE[index % len(PALETTE)],
-                points=" ".join(f"{x:.1f},{y:.1f}" for x, y in dots), dots=dots,
-                legend_x=chart.left + 16 + index * 170, legend_y=TOP + 4,
+                name=name,
+                colour=PALETTE[index % len(PALETTE)],
+                points=" ".join(f"{x:.1f},{y:.1f}" for x, y in dots),
+                dots=dots,
+                legend_x=chart.left + 16 + index * 170,
+                legend_y=TOP + 4,
                 dash=dashes[index % len(dashes)],
             )
         )

@@ -42,9 +42,14 @@ class Scope:
     @property
     def months(self) -> int:
         """Calendar months the period touches (the FTE divides by them)."""
-        return (self.date_to.year - self.date_from.year) * 12 + self.date_to.month - self.date_from.month + 1
+        return (
+            (self.date_to.year - self.date_from.year) * 12
+            + self.date_to.month
+            - self.date_from.month
+            + 1
+        )
 
-    def facility_ids(self) -> QuerySet[Facility, int]:
+    def facility_ids(self) -> QuerySet[Facility, Any]:
         return self.facilities.values("pk")
 
     def as_dict(self) -> dict[str, str]:
@@ -70,15 +75,26 @@ def default_period(today: date) -> tuple[date, date]:
 
 
 class ReportFilterForm(forms.Form):
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     facility = forms.ModelChoiceField(
-        label=_("Facility"), queryset=Facility.objects.none(), required=False, empty_label=_("All my facilities")
+        label=_("Facility"),
+        queryset=Facility.objects.none(),
+        required=False,
+        empty_label=_("All my facilities"),
     )
     region = forms.ChoiceField(label=_("Region"), required=False)
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *Kind.choices])
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *Kind.choices]
+    )
     level = forms.ChoiceField(
-        label=_("Access level"), required=False, choices=[("", _("All levels")), *AccessLevel.choices]
+        label=_("Access level"),
+        required=False,
+        choices=[("", _("All levels")), *AccessLevel.choices],
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

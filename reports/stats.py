@@ -22,9 +22,12 @@ class DaysBetween(Func):
             F(end) if isinstance(end, str) else end, F(start) if isinstance(start, str) else start
         )
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
         return super().as_sql(
-            compiler, connection, template="(julianday(%(expressions)s))", arg_joiner=") - julianday("
+            compiler,
+            connection,
+            template="(julianday(%(expressions)s))",
+            arg_joiner=") - julianday(",
         )
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
@@ -79,7 +82,9 @@ def percentiles(
     columns: dict[Hashable, list[float]] = defaultdict(list)
     annotated = queryset.annotate(_value=value)
     if group is None:
-        pairs: Any = ((None, v) for v in annotated.order_by("_value").values_list("_value", flat=True))
+        pairs: Any = (
+            (None, v) for v in annotated.order_by("_value").values_list("_value", flat=True)
+        )
     else:
         annotated = annotated.annotate(_group=group if not isinstance(group, str) else F(group))
         pairs = annotated.order_by("_group", "_value").values_list("_group", "_value")

@@ -1,5 +1,7 @@
 """Report pages, their CSV, and the audit viewer: HTTP only (the figures are in queries/)."""
 
+from collections.abc import Iterable
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -54,7 +56,7 @@ def report(request: HttpRequest, page: str = "overview") -> HttpResponse:
     return render(request, "reports/report.html", context, status=200 if valid else 400)
 
 
-def _csv_response(rows: object, name: str) -> StreamingHttpResponse:
+def _csv_response(rows: Iterable[str], name: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}-{age.today()}.csv"'
     return response
@@ -72,8 +74,13 @@ def report_csv(request: HttpRequest, page: str, table: str) -> HttpResponse | St
     found = next((t for t in spec.build(scope) if t.slug == table), None)
     if found is None:
         raise Http404("No such table.")
-    details = {"report": page, "table": table, **scope.as_dict(), "facility": request.GET.get("facility", ""),
-               "region": request.GET.get("region", "")}
+    details = {
+        "report": page,
+        "table": table,
+        **scope.as_dict(),
+        "facility": request.GET.get("facility", ""),
+        "region": request.GET.get("region", ""),
+    }
     record(by=request.user, action="reports.downloaded", target=f"{page}/{table}", details=details)
     return _csv_response(table_csv(found), f"pic-{page}-{table}")
 
@@ -91,9 +98,19 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     events = form.events() if valid else form.events().none()
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     # Looking at the log is itself in the log (who read what, with which filters).
-    record(by=request.user, action="reports.audit_viewed", details={**form.filters(), "page": page.number})
-    context = {"form": form, "page_obj": page, "pages": PAGES.values(), "query": request.GET.urlencode(),
-               "error_links": error_links(form), "is_pic_coordinator": True}
+    record(
+        by=request.user,
+        action="reports.audit_viewed",
+        details={**form.filters(), "page": page.number},
+    )
+    context = {
+        "form": form,
+        "page_obj": page,
+        "pages": PAGES.values(),
+        "query": request.GET.urlencode(),
+        "error_links": error_links(form),
+        "is_pic_coordinator": True,
+    }
     return render(request, "reports/audit_log.html", context, status=200 if valid else 400)
 
 

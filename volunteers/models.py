@@ -355,7 +355,9 @@ class TrainingCompletion(models.Model):
     class Meta:
         ordering = ["-completed_on", "-pk"]
         indexes = [
-            models.Index(fields=["person", "course", "completed_on"], name="completion_person_course"),
+            models.Index(
+                fields=["person", "course", "completed_on"], name="completion_person_course"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(hours__gt=0), name="completion_has_hours"),

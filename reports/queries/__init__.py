@@ -3,6 +3,7 @@ for the PIC Coordinator and for coordinators, who see their facilities only)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +19,7 @@ from reports.tables import Table
 @dataclass(frozen=True)
 class Page:
     slug: str
-    title: str
+    title: Any  # a lazy translation
     build: Callable[[Scope], list[Table]]
     # Whether the period filter applies (today's figures ignore it).
     dated: bool = True

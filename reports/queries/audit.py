@@ -22,8 +22,12 @@ class AuditFilterForm(forms.Form):
         label=_("Action (or its beginning, e.g. screening.)"), required=False, max_length=64
     )
     facility = forms.ChoiceField(label=_("Facility"), required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -52,7 +56,9 @@ class AuditFilterForm(forms.Form):
         if data.get("facility"):
             found = found.filter(facility_code=data["facility"])
         if data.get("date_from"):
-            found = found.filter(when__gte=datetime.combine(data["date_from"], time.min, age.DEPARTMENT_TZ))
+            found = found.filter(
+                when__gte=datetime.combine(data["date_from"], time.min, age.DEPARTMENT_TZ)
+            )
         if data.get("date_to"):
             end = data["date_to"] + timedelta(days=1)
             found = found.filter(when__lt=datetime.combine(end, time.min, age.DEPARTMENT_TZ))
@@ -64,8 +70,17 @@ class AuditFilterForm(forms.Form):
 
 
 HEADER = [
-    "when", "action", "actor_id", "actor", "target_type", "target_id", "target",
-    "facility_code", "facility", "ip_address", "details",
+    "when",
+    "action",
+    "actor_id",
+    "actor",
+    "target_type",
+    "target_id",
+    "target",
+    "facility_code",
+    "facility",
+    "ip_address",
+    "details",
 ]
 
 
@@ -73,8 +88,15 @@ def csv_rows(events: QuerySet[AuditEvent]) -> Any:
     for event in events.iterator(chunk_size=2000):
         yield [
             event.when.astimezone(age.DEPARTMENT_TZ).isoformat(timespec="seconds"),
-            event.action, event.actor_id, event.actor_label, event.target_type, event.target_id,
-            event.target_label, event.facility_code, event.facility_label, event.ip_address or "",
+            event.action,
+            event.actor_id,
+            event.actor_label,
+            event.target_type,
+            event.target_id,
+            event.target_label,
+            event.facility_code,
+            event.facility_label,
+            event.ip_address or "",
             _json(event.details),
         ]
 

@@ -53,7 +53,9 @@ def last_day_expiring_by(last: date, months: int) -> date:
     return day
 
 
-def _course_conditions(courses: list[Course], today: date, window_end: date) -> tuple[dict[str, Any], Q, Q]:
+def _course_conditions(
+    courses: list[Course], today: date, window_end: date
+) -> tuple[dict[str, Any], Q, Q]:
     """Annotations (latest completion per tracked course) and the lapsed / expiring tests."""
     annotations: dict[str, Any] = {}
     lapsed, expiring = Q(), Q()
@@ -80,7 +82,9 @@ def _course_conditions(courses: list[Course], today: date, window_end: date) -> 
     return annotations, lapsed, expiring
 
 
-def _agreement_conditions(today: date, window_end: date, signing_days: int) -> tuple[dict[str, Any], Q, Q]:
+def _agreement_conditions(
+    today: date, window_end: date, signing_days: int
+) -> tuple[dict[str, Any], Q, Q]:
     versions = list(AgreementVersion.objects.in_effect(today)) + list(
         AgreementVersion.objects.filter(effective_on__gt=today, effective_on__lte=window_end)
     )
@@ -104,9 +108,13 @@ def by_facility(scope: Scope) -> Table:
     today = scope.today
     window_end = today + timedelta(days=settings.reminder_window_days)
     courses = list(
-        Course.objects.filter(is_active=True, validity_months__isnull=False, annual_hours_required__isnull=True)
+        Course.objects.filter(
+            is_active=True, validity_months__isnull=False, annual_hours_required__isnull=True
+        )
     )
-    course_annotations, training_lapsed, training_expiring = _course_conditions(courses, today, window_end)
+    course_annotations, training_lapsed, training_expiring = _course_conditions(
+        courses, today, window_end
+    )
     agreement_annotations, agreement_overdue, agreement_due = _agreement_conditions(
         today, window_end, settings.agreement_signing_days
     )
@@ -125,7 +133,10 @@ def by_facility(scope: Scope) -> Table:
         Q(tb_until__isnull=True) | Q(tb_until__lt=today) | ~Q(tb_result__in=CLEAR)
     )
     tb_expiring = Q(
-        facility__tb_test_required=True, tb_result__in=CLEAR, tb_until__gte=today, tb_until__lte=window_end
+        facility__tb_test_required=True,
+        tb_result__in=CLEAR,
+        tb_until__gte=today,
+        tb_until__lte=window_end,
     )
     figures = grouped(
         active,
@@ -139,10 +150,19 @@ def by_facility(scope: Scope) -> Table:
         agreement_due=Count("pk", filter=agreement_due),
         agreement_overdue=Count("pk", filter=agreement_overdue),
     )
-    expired = grouped(grants(scope).filter(status=AccessStatus.EXPIRED), "facility", expired=Count("pk"))
+    expired = grouped(
+        grants(scope).filter(status=AccessStatus.EXPIRED), "facility", expired=Count("pk")
+    )
     keys = [
-        "active", "access_expiring", "expired", "training_expiring", "training_lapsed",
-        "tb_expiring", "tb_lapsed", "agreement_due", "agreement_overdue",
+        "active",
+        "access_expiring",
+        "expired",
+        "training_expiring",
+        "training_lapsed",
+        "tb_expiring",
+        "tb_lapsed",
+        "agreement_due",
+        "agreement_overdue",
     ]
     rows: list[list[Any]] = []
     totals = dict.fromkeys(keys, 0)
@@ -206,8 +226,14 @@ def in_service(scope: Scope) -> Table:
     def rows(limit: int | None) -> list[list[Any]]:
         found = active[:limit] if limit else active
         return [
-            [g.person.full_name, g.facility.name, g.badge_number or "", g.in_service, required,
-             g.in_service >= required]
+            [
+                g.person.full_name,
+                g.facility.name,
+                g.badge_number or "",
+                g.in_service,
+                required,
+                g.in_service >= required,
+            ]
             for g in found
         ]
 

@@ -63,14 +63,27 @@ def hours_and_value(scope: Scope) -> list[Table]:
     for facility in facility_rows(scope):
         total = hours.get(facility.pk, Decimal(0))
         rows.append(
-            [facility.name, region_name(facility), total,
-             serving.get(facility.pk, {}).get("people", 0), value.get(facility.pk, Decimal(0)),
-             fte(total, scope.months)]
+            [
+                facility.name,
+                region_name(facility),
+                total,
+                serving.get(facility.pk, {}).get("people", 0),
+                value.get(facility.pk, Decimal(0)),
+                fte(total, scope.months),
+            ]
         )
     overall = entries.aggregate(people=Count("person", distinct=True))["people"]
     all_hours = sum(hours.values(), Decimal(0))
-    rows.append([_("All facilities"), "", all_hours, overall, sum(value.values(), Decimal(0)),
-                 fte(all_hours, scope.months)])
+    rows.append(
+        [
+            _("All facilities"),
+            "",
+            all_hours,
+            overall,
+            sum(value.values(), Decimal(0)),
+            fte(all_hours, scope.months),
+        ]
+    )
     facilities = Table(
         slug="hours-by-facility",
         title=_("Approved hours and their value, by facility"),
@@ -100,7 +113,9 @@ def _by_month(entries: QuerySet[HourEntry]) -> Table:
         .annotate(hours=Sum("hours"), people=Count("person", distinct=True))
         .order_by("month")
     )
-    rows: list[list[Any]] = [[date_format(r["month"], "F Y"), r["hours"], r["people"]] for r in rows_]
+    rows: list[list[Any]] = [
+        [date_format(r["month"], "F Y"), r["hours"], r["people"]] for r in rows_
+    ]
     table = Table(
         slug="hours-by-month",
         title=_("Approved hours by month"),
@@ -122,9 +137,15 @@ def _by_month(entries: QuerySet[HourEntry]) -> Table:
 
 
 def _by_area(entries: QuerySet[HourEntry]) -> Table:
-    counts = grouped(entries, "program_area", hours=Sum("hours"), people=Count("person", distinct=True))
+    counts = grouped(
+        entries, "program_area", hours=Sum("hours"), people=Count("person", distinct=True)
+    )
     rows: list[list[Any]] = [
-        [label, counts.get(value, {}).get("hours") or Decimal(0), counts.get(value, {}).get("people", 0)]
+        [
+            label,
+            counts.get(value, {}).get("hours") or Decimal(0),
+            counts.get(value, {}).get("people", 0),
+        ]
         for value, label in ProgramArea.choices
     ]
     return Table(
@@ -140,7 +161,9 @@ def _by_area(entries: QuerySet[HourEntry]) -> Table:
 
 
 def _by_year(
-    years: list[int], year_hours: dict[int, Decimal], rates: dict[int, tuple[HourValue | None, bool]]
+    years: list[int],
+    year_hours: dict[int, Decimal],
+    rates: dict[int, tuple[HourValue | None, bool]],
 ) -> Table:
     rows: list[list[Any]] = []
     for year in years:
@@ -149,14 +172,22 @@ def _by_year(
             basis = _("No rate for this year or any earlier one: the value is not counted.")
         elif borrowed:
             basis = _("No rate for %(year)d: the %(earlier)d rate is used (%(source)s).") % {
-                "year": year, "earlier": rate.year, "source": rate.source,
+                "year": year,
+                "earlier": rate.year,
+                "source": rate.source,
             }
         else:
             basis = rate.source
         hours = year_hours.get(year, Decimal(0))
         rows.append(
-            [year, hours, rate.rate if rate else None, basis,
-             hours * rate.rate if rate else None, float(hours) / FTE_HOURS_PER_YEAR]
+            [
+                year,
+                hours,
+                rate.rate if rate else None,
+                basis,
+                hours * rate.rate if rate else None,
+                float(hours) / FTE_HOURS_PER_YEAR,
+            ]
         )
     return Table(
         slug="value-by-year",

@@ -84,7 +84,9 @@ def volunteers_by_facility(scope: Scope) -> tuple[Table, Table]:
     )
     no_region = _("No region")
     ordered = sorted(regions.items(), key=lambda item: (item[0] == no_region, item[0]))
-    region_rows: list[list[Any]] = [[name, count, active_count] for name, (count, active_count) in ordered]
+    region_rows: list[list[Any]] = [
+        [name, count, active_count] for name, (count, active_count) in ordered
+    ]
     by_region = Table(
         slug="regions",
         title=_("Active volunteers by region"),
@@ -148,7 +150,11 @@ def waiting_for_contact(scope: Scope) -> Table:
     waiting_grants = (
         grants(scope)
         .filter(
-            status__in=(AccessStatus.PENDING_ACTIVATION, AccessStatus.ACTIVE, AccessStatus.SUSPENDED),
+            status__in=(
+                AccessStatus.PENDING_ACTIVATION,
+                AccessStatus.ACTIVE,
+                AccessStatus.SUSPENDED,
+            ),
             level_approved=AccessLevel.CONTACT,
         )
         .exclude(level_effective=AccessLevel.CONTACT)
@@ -161,8 +167,13 @@ def waiting_for_contact(scope: Scope) -> Table:
         if age.age_on(born, scope.today) >= age.CONTACT_AGE:
             continue
         rows.append(
-            [grant.person.full_name, grant.facility.name, _("Access granted"), born,
-             grant.contact_eligible_on or age.date_reaching(born, age.CONTACT_AGE)]
+            [
+                grant.person.full_name,
+                grant.facility.name,
+                _("Access granted"),
+                born,
+                grant.contact_eligible_on or age.date_reaching(born, age.CONTACT_AGE),
+            ]
         )
     waiting_applications = (
         applications(scope)
@@ -177,8 +188,13 @@ def waiting_for_contact(scope: Scope) -> Table:
         if age.age_on(born, scope.today) >= age.CONTACT_AGE:
             continue
         rows.append(
-            [application.person.full_name, application.facility.name, _("Application open"), born,
-             age.date_reaching(born, age.CONTACT_AGE)]
+            [
+                application.person.full_name,
+                application.facility.name,
+                _("Application open"),
+                born,
+                age.date_reaching(born, age.CONTACT_AGE),
+            ]
         )
     rows.sort(key=lambda row: (row[4], row[0]))
     table.total = len(rows)

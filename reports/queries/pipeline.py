@@ -101,8 +101,14 @@ def decision_days_by_facility(scope: Scope) -> Table:
         values = counts.get(facility.pk, {})
         median, p90 = days.get(facility.pk, [None, None])
         rows.append(
-            [facility.name, values.get("decisions", 0), values.get("approved", 0),
-             values.get("declined", 0), _days(median), _days(p90)]
+            [
+                facility.name,
+                values.get("decisions", 0),
+                values.get("approved", 0),
+                values.get("declined", 0),
+                _days(median),
+                _days(p90),
+            ]
         )
     return Table(
         slug="days-by-facility",
@@ -125,7 +131,10 @@ def decision_days_by_month(scope: Scope) -> Table:
     month = TruncMonth("decided_at", tzinfo=age.DEPARTMENT_TZ)
     counts = {
         row["month"]: row["decisions"]
-        for row in decided.annotate(month=month).values("month").annotate(decisions=Count("pk")).order_by()
+        for row in decided.annotate(month=month)
+        .values("month")
+        .annotate(decisions=Count("pk"))
+        .order_by()
     }
     days = percentiles(decided, month, DaysBetween("decided_at", "submitted_at"))
     rows: list[list[Any]] = []
@@ -146,7 +155,10 @@ def decision_days_by_month(scope: Scope) -> Table:
     table.chart = charts.line_chart(
         title=_("Days to decision by month"),
         labels=[row[0] for row in rows],
-        series={_("Median"): [row[2] for row in rows], _("90th percentile"): [row[3] for row in rows]},
+        series={
+            _("Median"): [row[2] for row in rows],
+            _("90th percentile"): [row[3] for row in rows],
+        },
         x_label=_("Month of decision"),
         y_label=_("Days"),
     )
@@ -164,7 +176,11 @@ def declines_by_reason(scope: Scope) -> Table:
     )
     total = sum(row["count"] for row in counts.values())
     rows: list[list[Any]] = [
-        [label, counts.get(value, {}).get("count", 0), share(counts.get(value, {}).get("count", 0), total)]
+        [
+            label,
+            counts.get(value, {}).get("count", 0),
+            share(counts.get(value, {}).get("count", 0), total),
+        ]
         for value, label in DeclineReason.choices
     ]
     rows.append([_("All declines"), total, share(total, total)])
@@ -196,14 +212,23 @@ def information_requests(scope: Scope) -> Table:
         overdue=Count("pk", filter=Q(answered_at__isnull=True, due_on__lt=scope.today)),
     )
     answered = requests.filter(answered_at__isnull=False)
-    days = percentiles(answered, "application__facility", DaysBetween("answered_at", "requested_at"))
+    days = percentiles(
+        answered, "application__facility", DaysBetween("answered_at", "requested_at")
+    )
     rows: list[list[Any]] = []
     for facility in facility_rows(scope):
         values = counts.get(facility.pk, {})
         median, p90 = days.get(facility.pk, [None, None])
         rows.append(
-            [facility.name, values.get("requests", 0), values.get("answered", 0),
-             values.get("open", 0), values.get("overdue", 0), _days(median), _days(p90)]
+            [
+                facility.name,
+                values.get("requests", 0),
+                values.get("answered", 0),
+                values.get("open", 0),
+                values.get("overdue", 0),
+                _days(median),
+                _days(p90),
+            ]
         )
     return Table(
         slug="information-requests",

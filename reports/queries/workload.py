@@ -58,11 +58,20 @@ def workload(scope: Scope) -> list[Table]:
     for facility in facility_rows(scope):
         values = open_applications.get(facility.pk, {})
         oldest = values.get("oldest")
-        oldest_days = (scope.today - oldest.astimezone(age.DEPARTMENT_TZ).date()).days if oldest else None
+        oldest_days = (
+            (scope.today - oldest.astimezone(age.DEPARTMENT_TZ).date()).days if oldest else None
+        )
         rows.append(
-            [facility.name, values.get("open", 0), values.get("first", 0), values.get("second", 0),
-             values.get("over", 0), oldest_days, overdue.get(facility.pk, {}).get("overdue", 0),
-             coordinators.get(facility.pk, {}).get("coordinators", 0)]
+            [
+                facility.name,
+                values.get("open", 0),
+                values.get("first", 0),
+                values.get("second", 0),
+                values.get("over", 0),
+                oldest_days,
+                overdue.get(facility.pk, {}).get("overdue", 0),
+                coordinators.get(facility.pk, {}).get("coordinators", 0),
+            ]
         )
     table = Table(
         slug="workload",
@@ -70,15 +79,17 @@ def workload(scope: Scope) -> list[Table]:
         columns=[
             Column("facility", _("Facility")),
             Column("open", _("Open applications"), "int"),
-            Column("first", _("0–%(days)d days") % {"days": half}, "int"),
-            Column("second", _("%(start)d–%(end)d days") % {"start": half + 1, "end": full}, "int"),
+            Column("first", _("0–%(days)d days") % {"days": half}, "int"),  # noqa: RUF001
+            Column("second", _("%(start)d–%(end)d days") % {"start": half + 1, "end": full}, "int"),  # noqa: RUF001
             Column("over", _("Over %(days)d days") % {"days": full}, "int"),
             Column("oldest", _("Oldest waiting (days)"), "int"),
             Column("overdue", _("Overdue information requests"), "int"),
             Column("coordinators", _("Coordinators assigned"), "int"),
         ],
         rows=rows,
-        note=_("Today's figures, against the %(days)d-day screening target; the period does not apply.")
+        note=_(
+            "Today's figures, against the %(days)d-day screening target; the period does not apply."
+        )
         % {"days": target},
     )
     return [table]

@@ -45,7 +45,10 @@ def at(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> date
 def leap_day_birth(today: date) -> date:
     """29 February of a year whose 19th birthday (1 March, a common year) is still ahead."""
     year = today.year - 19
-    while not (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) or date(year + 19, 3, 1) <= today:
+    while (
+        not (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0))
+        or date(year + 19, 3, 1) <= today
+    ):
         year += 1
     return date(year, 2, 29)
 
@@ -53,7 +56,9 @@ def leap_day_birth(today: date) -> date:
 def person(name: str, born: date | None = None) -> Person:
     first, _space, last = name.partition(" ")
     return Person.objects.create(
-        first_name=first, last_name=last, date_of_birth=born or date(1980, 5, 5),
+        first_name=first,
+        last_name=last,
+        date_of_birth=born or date(1980, 5, 5),
         email=f"{first.lower()}@example.org",
     )
 
@@ -70,31 +75,58 @@ def application(
     level: str = AccessLevel.NO_CONTACT,
 ) -> Application:
     found = Application.objects.create(
-        person=who, facility=facility, kind="volunteer", status=status,
-        reference=f"T-{next(_numbers):05d}", submitted_at=submitted, decided_at=decided,
-        decline_reason=reason, access_level_requested=level, program_area=ProgramArea.EDUCATION,
+        person=who,
+        facility=facility,
+        kind="volunteer",
+        status=status,
+        reference=f"T-{next(_numbers):05d}",
+        submitted_at=submitted,
+        decided_at=decided,
+        decline_reason=reason,
+        access_level_requested=level,
+        program_area=ProgramArea.EDUCATION,
     )
     if reviewed:
         ApplicationEvent.objects.create(
-            application=found, kind=EventKind.STATUS, from_status=Status.SUBMITTED,
+            application=found,
+            kind=EventKind.STATUS,
+            from_status=Status.SUBMITTED,
             to_status=Status.IN_REVIEW,
         )
     return found
 
 
-def grant(app: Application, *, status: str = AccessStatus.ACTIVE, expires: date | None = None,
-          level: str = AccessLevel.NO_CONTACT) -> FacilityAccess:
+def grant(
+    app: Application,
+    *,
+    status: str = AccessStatus.ACTIVE,
+    expires: date | None = None,
+    level: str = AccessLevel.NO_CONTACT,
+) -> FacilityAccess:
     return FacilityAccess.objects.create(
-        person=app.person, facility=app.facility, application=app, kind=app.kind,
-        level_approved=level, level_effective=level, status=status, expires_on=expires,
+        person=app.person,
+        facility=app.facility,
+        application=app,
+        kind=app.kind,
+        level_approved=level,
+        level_effective=level,
+        status=status,
+        expires_on=expires,
         starts_on=date(2024, 2, 1),
     )
 
 
-def hours(access: FacilityAccess, worked: date, amount: str, status: str = HourStatus.APPROVED) -> HourEntry:
+def hours(
+    access: FacilityAccess, worked: date, amount: str, status: str = HourStatus.APPROVED
+) -> HourEntry:
     return HourEntry.objects.create(
-        person=access.person, facility=access.facility, access=access, worked_on=worked,
-        program_area=ProgramArea.EDUCATION, hours=Decimal(amount), status=status,
+        person=access.person,
+        facility=access.facility,
+        access=access,
+        worked_on=worked,
+        program_area=ProgramArea.EDUCATION,
+        hours=Decimal(amount),
+        status=status,
         source=HourSource.STAFF,
     )
 
@@ -121,27 +153,62 @@ def world(db: Any) -> World:
     b = FacilityFactory.create(code="BBB", name="Beta Correctional Center", region=north)
     empty = FacilityFactory.create(code="EEE", name="Empty Correctional Center", region=None)
     # A: approved at 23:30 on 31 January in Missouri (already 1 February in UTC): 21.5625 days.
-    a1 = application(a, person("Ann One"), submitted=at(2024, 1, 10, 10), status=Status.APPROVED,
-                     reviewed=True, decided=at(2024, 1, 31, 23, 30))
-    a2 = application(a, person("Bob Two"), submitted=at(2024, 2, 1, 9), status=Status.DECLINED,
-                     reviewed=True, decided=at(2024, 2, 11, 9), reason="background_check")
+    a1 = application(
+        a,
+        person("Ann One"),
+        submitted=at(2024, 1, 10, 10),
+        status=Status.APPROVED,
+        reviewed=True,
+        decided=at(2024, 1, 31, 23, 30),
+    )
+    a2 = application(
+        a,
+        person("Bob Two"),
+        submitted=at(2024, 2, 1, 9),
+        status=Status.DECLINED,
+        reviewed=True,
+        decided=at(2024, 2, 11, 9),
+        reason="background_check",
+    )
     application(a, person("Cy Three"), submitted=at(2024, 3, 1), status=Status.WITHDRAWN)
     leap_born = leap_day_birth(today)
-    a4 = application(a, person("Dee Four", leap_born), submitted=at(2024, 3, 5), status=Status.IN_REVIEW,
-                     reviewed=True, level=AccessLevel.CONTACT)
-    recent = datetime.combine(today - timedelta(days=3), datetime.min.time(), CT) + timedelta(hours=10)
+    a4 = application(
+        a,
+        person("Dee Four", leap_born),
+        submitted=at(2024, 3, 5),
+        status=Status.IN_REVIEW,
+        reviewed=True,
+        level=AccessLevel.CONTACT,
+    )
+    recent = datetime.combine(today - timedelta(days=3), datetime.min.time(), CT) + timedelta(
+        hours=10
+    )
     application(a, person("Eve Five"), submitted=recent, status=Status.SUBMITTED)
-    b1 = application(b, person("Fay Six"), submitted=at(2024, 1, 5), status=Status.APPROVED,
-                     reviewed=True, decided=at(2024, 1, 25))
+    b1 = application(
+        b,
+        person("Fay Six"),
+        submitted=at(2024, 1, 5),
+        status=Status.APPROVED,
+        reviewed=True,
+        decided=at(2024, 1, 25),
+    )
     InformationRequest.objects.create(application=a2, message="More", due_on=date(2024, 1, 30))
-    InformationRequest.objects.filter(application=a2).update(requested_at=at(2024, 1, 20), answered_at=at(2024, 1, 24))
-    InformationRequest.objects.create(application=a4, message="Letter?", due_on=today - timedelta(days=1))
+    InformationRequest.objects.filter(application=a2).update(
+        requested_at=at(2024, 1, 20), answered_at=at(2024, 1, 24)
+    )
+    InformationRequest.objects.create(
+        application=a4, message="Letter?", due_on=today - timedelta(days=1)
+    )
     InformationRequest.objects.filter(application=a4).update(requested_at=at(2024, 4, 1))
     Application.objects.filter(pk=a4.pk).update(status=Status.INFO_REQUESTED)
     grant_a = grant(a1, expires=today + timedelta(days=30), level=AccessLevel.CONTACT)
     grant_b = grant(b1, expires=today + timedelta(days=400))
-    event = AccessEvent.objects.create(access=grant_a, kind=AccessEventKind.ACTIVATED,
-                                       from_status=AccessStatus.PENDING_ACTIVATION, to_status=AccessStatus.ACTIVE)
+    event = AccessEvent.objects.create(
+        access=grant_a,
+        kind=AccessEventKind.ACTIVATED,
+        from_status=AccessStatus.PENDING_ACTIVATION,
+        to_status=AccessStatus.ACTIVE,
+    )
     AccessEvent.objects.filter(pk=event.pk).update(at=at(2024, 2, 1))
     hours(grant_a, date(2024, 3, 15), "10")
     hours(grant_a, date(2024, 3, 20), "5", HourStatus.PENDING)
@@ -149,7 +216,14 @@ def world(db: Any) -> World:
     hours(grant_b, date(2024, 6, 1), "6")
     del a2, a4
     return World(
-        a=a, b=b, empty=empty, pic=StaffUserFactory.create(pic_coordinator=True),
-        iac_a=member(a), iac_b=member(b), leap_born=leap_born, today=today,
-        grant_a=grant_a, grant_b=grant_b,
+        a=a,
+        b=b,
+        empty=empty,
+        pic=StaffUserFactory.create(pic_coordinator=True),
+        iac_a=member(a),
+        iac_b=member(b),
+        leap_born=leap_born,
+        today=today,
+        grant_a=grant_a,
+        grant_b=grant_b,
     )

@@ -30,7 +30,10 @@ def test_every_csv_equals_its_table(client: Client, world: World, page: str) -> 
         lines = read_csv(response)
 
         assert lines[0] == [c.label for c in table.columns]
-        expected = [[str(csv_value(v, c.kind)) for v, c in zip(r, table.columns, strict=True)] for r in table.rows]
+        expected = [
+            [str(csv_value(v, c.kind)) for v, c in zip(r, table.columns, strict=True)]
+            for r in table.rows
+        ]
         if table.is_truncated:
             assert lines[1 : len(expected) + 1] == expected
         else:
@@ -49,12 +52,21 @@ def test_csv_dates_are_iso_and_formulas_neutralized(client: Client, world: World
 
 
 CHARTS = {
-    "bar": lambda labels, values: bar_chart(title="Funnel", labels=labels, values=values, x_label="Applications", y_label="Stage"),
-    "column": lambda labels, values: column_chart(title="Hours by month", labels=labels, values=values, x_label="Month", y_label="Hours"),
+    "bar": lambda labels, values: bar_chart(
+        title="Funnel", labels=labels, values=values, x_label="Applications", y_label="Stage"
+    ),
+    "column": lambda labels, values: column_chart(
+        title="Hours by month", labels=labels, values=values, x_label="Month", y_label="Hours"
+    ),
     "line": lambda labels, values: line_chart(
-        title="Days to decision by month", labels=labels,
-        series={"Median": values, "90th percentile": [v * 1.6 if v is not None else None for v in values]},
-        x_label="Month of decision", y_label="Days",
+        title="Days to decision by month",
+        labels=labels,
+        series={
+            "Median": values,
+            "90th percentile": [v * 1.6 if v is not None else None for v in values],
+        },
+        x_label="Month of decision",
+        y_label="Days",
     ),
 }
 
@@ -70,9 +82,19 @@ def _png(svg: str, target: Path) -> None:
     if not Path(chromium).exists():
         pytest.skip("no SVG renderer here")
     subprocess.run(
-        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-         f"--screenshot={target}", "--window-size=720,420", source.as_uri()],
-        check=True, timeout=120, capture_output=True,
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            f"--screenshot={target}",
+            "--window-size=720,420",
+            source.as_uri(),
+        ],
+        check=True,
+        timeout=120,
+        capture_output=True,
     )
 
 
@@ -84,11 +106,15 @@ def test_charts_render_with_and_without_data(kind: str, data: str, artifacts_dir
     chart = CHARTS[kind](labels, values)
 
     svg = render_to_string("reports/_chart.html", {"chart": chart, "id": kind})
-    assert "<title" in svg and chart.title in svg and chart.x_label in svg and chart.y_label in svg
-    assert "style=" not in svg and "<script" not in svg
+    assert "<title" in svg
+    assert chart.title in svg
+    assert chart.x_label in svg
+    assert chart.y_label in svg
+    assert "style=" not in svg
+    assert "<script" not in svg
     assert ("No data for these filters." in svg) == (data == "none")
     target = artifacts_dir / f"report-chart-{kind}-{data}.png"
-    _png(svg.split("<figure class=\"report-chart\">", 1)[1].split("<figcaption", 1)[0], target)
+    _png(svg.split('<figure class="report-chart">', 1)[1].split("<figcaption", 1)[0], target)
     assert target.stat().st_size > 1000
 
 
@@ -97,8 +123,14 @@ def _more(world: World, n: int) -> None:
     for facility in (world.a, world.b):
         for i in range(n):
             who = person(f"More{i} {facility.code}")
-            app = application(facility, who, submitted=at(2024, 5, 1 + i), status="approved",
-                              reviewed=True, decided=at(2024, 6, 1 + i))
+            app = application(
+                facility,
+                who,
+                submitted=at(2024, 5, 1 + i),
+                status="approved",
+                reviewed=True,
+                decided=at(2024, 6, 1 + i),
+            )
             access = grant(app)
             hours(access, at(2024, 7, 1 + i).date(), "3")
 
@@ -120,7 +152,9 @@ def test_query_counts_do_not_grow_with_the_data(client: Client, world: World, pa
     assert count() == small
 
 
-def test_the_audit_viewer_is_the_pic_coordinators_and_is_audited(client: Client, world: World) -> None:
+def test_the_audit_viewer_is_the_pic_coordinators_and_is_audited(
+    client: Client, world: World
+) -> None:
     record(by=world.iac_a, action="screening.decided", facility=world.a)
     record(by=world.iac_b, action="screening.decided", facility=world.b)
     client.force_login(world.iac_a)
@@ -139,7 +173,8 @@ def test_the_audit_viewer_is_the_pic_coordinators_and_is_audited(client: Client,
     assert [line[1] for line in lines[1:]] == ["screening.decided"]
     assert AuditEvent.objects.filter(action="reports.audit_downloaded").count() == 1
     bad = client.get("/staff/reports/audit/", {"date_from": "2024-02-01", "date_to": "2024-01-01"})
-    assert bad.status_code == 400 and b"There is a problem" in bad.content
+    assert bad.status_code == 400
+    assert b"There is a problem" in bad.content
 
 
 def test_the_audit_viewer_pages(client: Client, world: World) -> None:
@@ -149,5 +184,6 @@ def test_the_audit_viewer_pages(client: Client, world: World) -> None:
     first = client.get("/staff/reports/audit/", {"action": "test."})
     second = client.get("/staff/reports/audit/", {"action": "test.", "page": 2})
 
-    assert len(first.context["page_obj"]) == 50 and len(second.context["page_obj"]) == 5
+    assert len(first.context["page_obj"]) == 50
+    assert len(second.context["page_obj"]) == 5
     assert b"page=2" in first.content

@@ -39,7 +39,9 @@ def test_overview_counts_applications_by_status(client: Client, world: World) ->
     assert value(statuses, "All submitted", "count") == 5
 
 
-def test_a_leap_day_birthday_becomes_eligible_on_the_first_of_march(client: Client, world: World) -> None:
+def test_a_leap_day_birthday_becomes_eligible_on_the_first_of_march(
+    client: Client, world: World
+) -> None:
     under19 = tables(client, world.pic, "overview")["under19"]
 
     assert [r[0] for r in under19.rows] == ["Dee Four"]
@@ -89,16 +91,24 @@ def test_declines_by_reason_and_information_requests(client: Client, world: Worl
 def test_workload_bands_the_open_applications(client: Client, world: World) -> None:
     workload = tables(client, world.pic, "workload")["workload"]
 
-    alpha = [r for r in workload.rows if r[0] == "Alpha Correctional Center"][0]
+    alpha = next(r for r in workload.rows if r[0] == "Alpha Correctional Center")
     oldest = (world.today - date(2024, 3, 5)).days
     assert alpha[1:] == [2, 1, 0, 1, oldest, 1, 1]
-    assert [r for r in workload.rows if r[0] == "Empty Correctional Center"][0][1:] == [
-        0, 0, 0, 0, None, 0, 0,
+    assert next(r for r in workload.rows if r[0] == "Empty Correctional Center")[1:] == [
+        0,
+        0,
+        0,
+        0,
+        None,
+        0,
+        0,
     ]
-    assert [c.label for c in workload.columns][2:5] == ["0–15 days", "16–30 days", "Over 30 days"]
+    assert [c.label for c in workload.columns][2:5] == ["0–15 days", "16–30 days", "Over 30 days"]  # noqa: RUF001
 
 
-def test_compliance_counts_expiring_access_and_lapsed_tb_tests(client: Client, world: World) -> None:
+def test_compliance_counts_expiring_access_and_lapsed_tb_tests(
+    client: Client, world: World
+) -> None:
     compliance = tables(client, world.pic, "compliance")["compliance"]
 
     assert value(compliance, "Alpha Correctional Center", "access_expiring") == 1
@@ -115,8 +125,12 @@ def test_hours_value_uses_the_latest_earlier_rate_and_says_so(client: Client, wo
     found = tables(client, world.pic, "hours", date_from="2024-01-01", date_to="2025-12-31")
 
     facilities = found["hours-by-facility"]
-    assert value(facilities, "Alpha Correctional Center", "hours") == Decimal("14")  # pending left out
-    assert value(facilities, "Alpha Correctional Center", "value") == Decimal("14") * Decimal("34.79")
+    assert value(facilities, "Alpha Correctional Center", "hours") == Decimal(
+        "14"
+    )  # pending left out
+    assert value(facilities, "Alpha Correctional Center", "value") == Decimal("14") * Decimal(
+        "34.79"
+    )
     assert value(facilities, "Beta Correctional Center", "volunteers") == 1
     assert value(facilities, "All facilities", "volunteers") == 2
     years = found["value-by-year"]
@@ -128,7 +142,9 @@ def test_hours_value_uses_the_latest_earlier_rate_and_says_so(client: Client, wo
 def test_a_later_years_rate_is_used_for_that_year(client: Client, world: World) -> None:
     HourValue.objects.create(year=2025, rate=Decimal("36.00"), source="Independent Sector 2025")
 
-    years = tables(client, world.pic, "hours", date_from="2024-01-01", date_to="2025-12-31")["value-by-year"]
+    years = tables(client, world.pic, "hours", date_from="2024-01-01", date_to="2025-12-31")[
+        "value-by-year"
+    ]
 
     assert years.rows[1][2:5] == [Decimal("36.00"), "Independent Sector 2025", Decimal("144.0000")]
 
@@ -142,5 +158,8 @@ def test_fte_divides_by_2080_hours_a_year(client: Client, world: World) -> None:
 def test_hours_by_month_and_area(client: Client, world: World) -> None:
     found = tables(client, world.pic, "hours", **YEAR_2024)
 
-    assert found["hours-by-month"].rows == [["March 2024", Decimal("10"), 1], ["June 2024", Decimal("6"), 1]]
+    assert found["hours-by-month"].rows == [
+        ["March 2024", Decimal("10"), 1],
+        ["June 2024", Decimal("6"), 1],
+    ]
     assert value(found["hours-by-area"], "Education", "hours") == Decimal("16")

@@ -22,7 +22,9 @@ NAMES = {"a": "Alpha Correctional Center", "b": "Beta Correctional Center"}
 
 
 @pytest.mark.parametrize(("page", "slug"), FACILITY_TABLES)
-@pytest.mark.parametrize(("who", "sees"), [("iac_a", {"a"}), ("iac_b", {"b"}), ("pic", {"a", "b", "empty"})])
+@pytest.mark.parametrize(
+    ("who", "sees"), [("iac_a", {"a"}), ("iac_b", {"b"}), ("pic", {"a", "b", "empty"})]
+)
 def test_facility_rows_are_the_users_facilities(
     client: Client, world: World, page: str, slug: str, who: str, sees: set[str]
 ) -> None:
@@ -33,7 +35,12 @@ def test_facility_rows_are_the_users_facilities(
 
 
 @pytest.mark.parametrize(
-    ("who", "funnel", "hours"), [("iac_a", [4, 3, 1, 1, 1, 1], 10), ("iac_b", [1, 1, 1, 0, 0, 0], 6), ("pic", [5, 4, 2, 1, 1, 1], 16)]
+    ("who", "funnel", "hours"),
+    [
+        ("iac_a", [4, 3, 1, 1, 1, 1], 10),
+        ("iac_b", [1, 1, 1, 0, 0, 0], 6),
+        ("pic", [5, 4, 2, 1, 1, 1], 16),
+    ],
 )
 def test_totals_never_count_another_facilitys_rows(
     client: Client, world: World, who: str, funnel: list[int], hours: int
@@ -47,7 +54,9 @@ def test_totals_never_count_another_facilitys_rows(
     assert [int(r[1]) for r in read_csv(response)[1:]] == funnel
 
 
-def test_another_facility_in_the_filter_is_an_error_not_its_figures(client: Client, world: World) -> None:
+def test_another_facility_in_the_filter_is_an_error_not_its_figures(
+    client: Client, world: World
+) -> None:
     client.force_login(world.iac_a)
 
     response = client.get("/staff/reports/pipeline/", {**YEAR_2024, "facility": world.b.pk})
@@ -70,7 +79,9 @@ def test_another_facility_in_the_filter_is_an_error_not_its_figures(client: Clie
     ],
     ids=["reversed", "not-a-date", "bad-kind", "unknown-region", "too-long"],
 )
-def test_bad_filters_come_back_with_errors(client: Client, world: World, params: dict[str, Any]) -> None:
+def test_bad_filters_come_back_with_errors(
+    client: Client, world: World, params: dict[str, Any]
+) -> None:
     client.force_login(world.pic)
     for page in PAGES:
         response = client.get(url(page), params)
@@ -78,12 +89,18 @@ def test_bad_filters_come_back_with_errors(client: Client, world: World, params:
         assert b"There is a problem" in response.content
         for value in params.values():
             if value != "<script>":
-                assert f'value="{value}"'.encode() in response.content or value.encode() in response.content
+                assert (
+                    f'value="{value}"'.encode() in response.content
+                    or value.encode() in response.content
+                )
 
 
 def test_the_region_filter_groups_no_region(client: Client, world: World) -> None:
     found = tables(client, world.pic, "overview", region="none")
-    assert [r[0] for r in found["volunteers"].rows] == ["Empty Correctional Center", "All facilities"]
+    assert [r[0] for r in found["volunteers"].rows] == [
+        "Empty Correctional Center",
+        "All facilities",
+    ]
 
 
 def test_a_csv_download_is_audited(client: Client, world: World) -> None:

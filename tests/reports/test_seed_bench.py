@@ -3,8 +3,8 @@
 import io
 
 import pytest
-from django.db.models import Count
 from django.core.management import call_command
+from django.db.models import Count
 from django.test import Client
 
 from applications.models import Application, Person, Status
@@ -28,24 +28,42 @@ def test_seed_bench_small_then_clear(client: Client) -> None:
     statuses = dict(Application.objects.values_list("status").annotate(n=Count("pk")).order_by())
     assert statuses[Status.APPROVED] > statuses[Status.DECLINED] > statuses.get(Status.DRAFT, 0)
     assert not Person.objects.exclude(email__endswith=f"@{BENCH_DOMAIN}").exists()
-    first = list(Application.objects.order_by("pk").values_list("reference", "status", "facility__code")[:20])
+    first = list(
+        Application.objects.order_by("pk").values_list("reference", "status", "facility__code")[:20]
+    )
 
     client.force_login(StaffUserFactory.create(pic_coordinator=True))
-    for url in ["/staff/reports/", "/staff/reports/pipeline/", "/staff/reports/workload/",
-                "/staff/reports/compliance/", "/staff/reports/hours/", "/staff/reports/audit/"]:
+    for url in [
+        "/staff/reports/",
+        "/staff/reports/pipeline/",
+        "/staff/reports/workload/",
+        "/staff/reports/compliance/",
+        "/staff/reports/hours/",
+        "/staff/reports/audit/",
+    ]:
         assert client.get(url).status_code == 200, url
 
     timings = io.StringIO()
     call_command("bench_reports", runs=1, stdout=timings)
     lines = timings.getvalue().splitlines()
     assert lines[0].split() == ["report", "ms", "queries"]
-    assert [line.split()[0] for line in lines[1:6]] == ["overview", "pipeline", "workload", "compliance", "hours"]
+    assert [line.split()[0] for line in lines[1:6]] == [
+        "overview",
+        "pipeline",
+        "workload",
+        "compliance",
+        "hours",
+    ]
 
     call_command("seed_bench", clear=True, stdout=io.StringIO())
     # The bench PIC Coordinator's account stays; every bench person and row is gone.
-    assert not Person.objects.exists() and not Application.objects.exists()
-    assert not HourEntry.objects.exists() and not FacilityAccess.objects.exists()
+    assert not Person.objects.exists()
+    assert not Application.objects.exists()
+    assert not HourEntry.objects.exists()
+    assert not FacilityAccess.objects.exists()
 
     call_command("seed_bench", scale=0.002, stdout=io.StringIO())
-    again = list(Application.objects.order_by("pk").values_list("reference", "status", "facility__code")[:20])
+    again = list(
+        Application.objects.order_by("pk").values_list("reference", "status", "facility__code")[:20]
+    )
     assert again == first  # deterministic

@@ -16,7 +16,10 @@ from facilities.services import make_pic_coordinator
 from reports.bench import BENCH_DOMAIN
 from reports.queries import PAGES
 
-EXTRA = [("audit", "/staff/reports/audit/"), ("hours CSV", "/staff/reports/hours/hours-by-facility.csv")]
+EXTRA = [
+    ("audit", "/staff/reports/audit/"),
+    ("hours CSV", "/staff/reports/hours/hours-by-facility.csv"),
+]
 
 
 class Command(BaseCommand):
@@ -31,7 +34,10 @@ class Command(BaseCommand):
             user.set_password(secrets.token_urlsafe(32))  # never used: the client is forced in
             user.save()
         make_pic_coordinator(by="bench_reports", user=user)
-        urls = [(slug, "/staff/reports/" if slug == "overview" else f"/staff/reports/{slug}/") for slug in PAGES]
+        urls = [
+            (slug, "/staff/reports/" if slug == "overview" else f"/staff/reports/{slug}/")
+            for slug in PAGES
+        ]
         hosts = [*settings.ALLOWED_HOSTS, "testserver"]
         with override_settings(ALLOWED_HOSTS=hosts, SECURE_SSL_REDIRECT=False, DEBUG=False):
             client = Client()

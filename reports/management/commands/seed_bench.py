@@ -15,9 +15,15 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--scale", type=float, default=1.0, help="Multiply every count (0.001 for tests).")
-        parser.add_argument("--seed", type=int, default=2024, help="The random seed (same seed, same data).")
-        parser.add_argument("--clear", action="store_true", help="Remove the bench people and their rows.")
+        parser.add_argument(
+            "--scale", type=float, default=1.0, help="Multiply every count (0.001 for tests)."
+        )
+        parser.add_argument(
+            "--seed", type=int, default=2024, help="The random seed (same seed, same data)."
+        )
+        parser.add_argument(
+            "--clear", action="store_true", help="Remove the bench people and their rows."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         write = self.stdout.write
@@ -27,8 +33,14 @@ class Command(BaseCommand):
         if not 0 < options["scale"] <= 10:
             raise CommandError("--scale must be above 0 and at most 10.")
         try:
-            seeder = Seeder(scale=options["scale"], seed=options["seed"], write=lambda text: write(text, ending=""))
+            seeder = Seeder(
+                scale=options["scale"],
+                seed=options["seed"],
+                write=lambda text: write(text, ending=""),
+            )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         counts = seeder.run()
-        self.stdout.write(self.style.SUCCESS("Seeded " + ", ".join(f"{v:,} {k}" for k, v in counts.items())))
+        self.stdout.write(
+            self.style.SUCCESS("Seeded " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
+        )
