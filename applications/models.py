@@ -256,6 +256,14 @@ class Application(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # The reports filter on these (reports/queries).
+        indexes = [
+            models.Index(
+                fields=["facility", "status", "submitted_at"], name="application_report_open"
+            ),
+            models.Index(fields=["submitted_at"], name="application_submitted_at"),
+            models.Index(fields=["decided_at"], name="application_decided_at"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "facility", "kind"],
@@ -360,6 +368,7 @@ class ApplicationEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["application", "to_status"], name="event_application_to")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(kind__in=EventKind.values), name="event_kind_valid"
@@ -494,6 +503,7 @@ class InformationRequest(models.Model):
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["requested_at"], name="info_request_requested_at")]
 
     def __str__(self) -> str:
         return f"Request on {self.application} due {self.due_on}"

@@ -42,7 +42,11 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-when", "-id"]
-        indexes = [models.Index(fields=["target_type", "target_id"])]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"]),
+            # The audit viewer filters on the actor's label (an e-mail address, by prefix).
+            models.Index(fields=["actor_label", "when"], name="audit_actor_when"),
+        ]
 
     def __str__(self) -> str:
         # Stored in UTC; read in Missouri's time (a UTC hour here misdated evening rows).

@@ -1,11 +1,23 @@
 from typing import Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db import models
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
-from facilities.models import Facility, Membership, ProgramSettings, natural_key
+from audit.services import record
+from facilities.models import (
+    Facility,
+    HourValue,
+    Membership,
+    ProgramSettings,
+    Region,
+    natural_key,
+)
 
 
 class FacilityListFilter(admin.RelatedFieldListFilter):
@@ -15,6 +27,69 @@ class FacilityListFilter(admin.RelatedFieldListFilter):
         # Not the facility admin's ordering: that names the rank only its own list adds.
         choices = field.get_choices(include_blank=False, ordering=())
         return sorted(choices, key=lambda choice: natural_key(str(choice[1])))
+
+
+class RegionChoiceForm(forms.Form):
+    region = forms.ModelChoiceField(
+        label=_("Region"),
+        queryset=Region.objects.all(),
+        required=False,
+        empty_label=_("No region"),
+    )
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin[Region]):
+    list_display = ["name", "facility_count"]
+    search_fields = ["name"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Region]:
+        return super().get_queryset(request).annotate(facility_count=models.Count("facilities"))
+
+    @admin.display(description=_("facilities"), ordering="facility_count")
+    def facility_count(self, obj: Region) -> int:
+        return int(getattr(obj, "facility_count", 0))
+
+
+@admin.register(HourValue)
+class HourValueAdmin(admin.ModelAdmin[HourValue]):
+    list_display = ["year", "rate", "source"]
+    ordering = ["-year"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Past reports were computed with these rates; a wrong one is corrected, not removed.
+        return False
+
+
+@admin.action(description=_("Assign the selected facilities to a region"))
+def assign_region(
+    modeladmin: "FacilityAdmin", request: HttpRequest, queryset: QuerySet[Facility]
+) -> HttpResponse | None:
+    """Ask for the region, then set it on every selected facility at once (audited)."""
+    form = RegionChoiceForm(request.POST if "apply" in request.POST else None)
+    if form.is_valid():
+        region = form.cleaned_data["region"]
+        codes = sorted(queryset.values_list("code", flat=True))
+        count = queryset.update(region=region)
+        record(
+            by=request.user,
+            action="facilities.region_assigned",
+            target=region,
+            details={"region": str(region or ""), "facilities": codes},
+        )
+        modeladmin.message_user(
+            request, _("%(count)d facilities assigned.") % {"count": count}, messages.SUCCESS
+        )
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": _("Assign facilities to a region"),
+        "form": form,
+        "facilities": queryset.order_by("name"),
+        "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        "opts": modeladmin.model._meta,
+    }
+    return render(request, "admin/facilities/assign_region.html", context)
 
 
 class MembershipInline(admin.TabularInline[Membership, Facility]):
@@ -32,7 +107,10 @@ class MembershipInline(admin.TabularInline[Membership, Facility]):
 class FacilityAdmin(admin.ModelAdmin[Facility]):
     list_display = ["code", "name", "kind", "division", "region", "city", "status"]
     list_filter = ["kind", "division", "status", "region", "tb_test_required"]
-    search_fields = ["code", "name", "city", "region"]
+    search_fields = ["code", "name", "city", "region__name"]
+    list_select_related = ["region"]
+    ordering = ["name"]
+    actions = [assign_region]
     inlines = [MembershipInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
@@ -90,7 +168,7 @@ class ProgramSettingsAdmin(admin.ModelAdmin[ProgramSettings]):
                 )
             },
         ),
-        ("Program", {"fields": ("program_visits_default", "volunteer_hour_value")}),
+        ("Program", {"fields": ("program_visits_default",)}),
         ("Public contact", {"fields": ("volunteer_services_phone",)}),
     )
 

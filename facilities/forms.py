@@ -59,5 +59,5 @@ class DirectoryFilterForm(forms.Form):
         if data.get("kind"):
             facilities = facilities.filter(kind=data["kind"])
         if data.get("region"):
-            facilities = facilities.filter(region=data["region"])
+            facilities = facilities.filter(region__name=data["region"])
         return facilities.search(data.get("q", ""))

@@ -14,7 +14,7 @@ from phonenumber_field.phonenumber import PhoneNumber
 from phonenumbers import NumberParseException
 
 from audit.services import record
-from facilities.models import RESIDENTIAL_KINDS, Facility
+from facilities.models import RESIDENTIAL_KINDS, Facility, Region
 
 COLUMNS = [
     "code",
@@ -75,6 +75,9 @@ def _clean_row(line: int, row: dict[str, str]) -> dict[str, Any]:
         if not values[column]:
             raise LoadError(line, f"the {column} column is empty")
     values["phone"] = _parse_phone(line, values["phone"])
+    # A region is a row of its own table; the file names it (an empty cell keeps the one set).
+    name = values.pop("region")
+    values["region"] = Region.objects.get_or_create(name=name)[0] if name else None
     return values
 
 

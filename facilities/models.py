@@ -2,7 +2,6 @@
 
 import re
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
 from django.conf import settings
@@ -65,6 +64,20 @@ def naturally_sorted(facilities: Iterable[T], *, by: str = "name") -> list[T]:
     return sorted(facilities, key=lambda row: natural_key(getattr(row, by)))
 
 
+class Region(models.Model):
+    """A group of facilities the PIC Coordinator defines (the sources give none); reports
+    group by it, and facilities without one as "no region"."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class FacilityQuerySet(models.QuerySet["Facility"]):
     def open(self) -> "FacilityQuerySet":
         return self.filter(status=FacilityStatus.OPEN)
@@ -106,7 +119,9 @@ class Facility(models.Model):
     name = models.CharField(max_length=80)
     kind = models.CharField(max_length=40, choices=FacilityKind.choices)
     division = models.CharField(max_length=16, choices=Division.choices)
-    region = models.CharField(max_length=80, blank=True)
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.SET_NULL, related_name="facilities"
+    )
     city = models.CharField(max_length=80, blank=True)
     street_address = models.CharField(max_length=200, blank=True)
     zip = models.CharField("ZIP code", max_length=10, blank=True)
@@ -232,12 +247,6 @@ class ProgramSettings(models.Model):
     program_visits_default = models.PositiveSmallIntegerField(
         "program visits before an application is required", default=3
     )
-    volunteer_hour_value = models.DecimalField(
-        "value of a volunteer hour (USD)",
-        max_digits=6,
-        decimal_places=2,
-        default=Decimal("34.79"),
-    )
     renewal_check_window_months = models.PositiveSmallIntegerField(
         "background check window for renewal (months)",
         default=12,
@@ -274,3 +283,40 @@ class ProgramSettings(models.Model):
         """Return the settings row (created with the defaults by a migration)."""
         obj, _created = cls.objects.get_or_create(pk=1)
         return obj
+
+
+# A full-time employee's year, for the "FTE equivalent" of volunteer hours.
+FTE_HOURS_PER_YEAR = 2080
+
+
+class HourValue(models.Model):
+    """The value of a volunteer hour in one year (Independent Sector's national figure, say);
+    a year without a row uses the latest earlier one."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    rate = models.DecimalField("value of an hour (USD)", max_digits=6, decimal_places=2)
+    source = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = "value of a volunteer hour"
+        verbose_name_plural = "values of a volunteer hour"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(rate__gt=0), name="hour_value_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: ${self.rate}"
+
+
+def hour_rates(years: "list[int]") -> "dict[int, tuple[HourValue | None, bool]]":
+    """For each year, the rate that applies and whether it was borrowed from an earlier year
+    (None when no year at or before it has a rate). One query."""
+    values = list(HourValue.objects.order_by("year"))
+    found: dict[int, tuple[HourValue | None, bool]] = {}
+    for year in years:
+        earlier = [value for value in values if value.year <= year]
+        best = earlier[-1] if earlier else None
+        found[year] = (best, best is not None and best.year != year)
+    return found

@@ -18,6 +18,13 @@ PIC_COORDINATOR_PERMISSIONS = {
         "view_programsettings",
         "change_programsettings",
         "view_membership",
+        "view_region",
+        "add_region",
+        "change_region",
+        "delete_region",
+        "view_hourvalue",
+        "add_hourvalue",
+        "change_hourvalue",
     ],
     "audit": ["view_auditevent"],
     "screening": [

@@ -9,7 +9,14 @@ from django.views.decorators.http import require_GET
 from facilities.access import Capability, facilities_for, facility_required, staff_required
 from facilities.forms import DirectoryFilterForm
 from facilities.http import HtmxHttpRequest
-from facilities.models import Facility, FacilityKind, Membership, ProgramSettings, natural_key
+from facilities.models import (
+    Facility,
+    FacilityKind,
+    Membership,
+    ProgramSettings,
+    Region,
+    natural_key,
+)
 
 # The order a visitor scans the directory in: prisons first, the central office last.
 KIND_ORDER = list(FacilityKind.values)
@@ -31,11 +38,11 @@ def _grouped(facilities: list[Facility]) -> list[tuple[str, list[Facility]]]:
 @require_GET
 def directory(request: HtmxHttpRequest) -> HttpResponse:
     regions = sorted(
-        set(Facility.objects.exclude(region="").values_list("region", flat=True)),
+        Region.objects.filter(facilities__isnull=False).values_list("name", flat=True).distinct(),
         key=natural_key,
     )
     form = DirectoryFilterForm(request.GET or None, regions=regions)
-    facilities = _in_directory_order(form.filter(Facility.objects.all()))
+    facilities = _in_directory_order(form.filter(Facility.objects.select_related("region")))
     context = {"form": form, "groups": _grouped(facilities), "count": len(facilities)}
     if request.htmx:
         return render(request, "facilities/facility_list.html#results", context)

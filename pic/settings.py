@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "volunteers.apps.VolunteersConfig",
     "screening.apps.ScreeningConfig",
     "outreach.apps.OutreachConfig",
+    "reports.apps.ReportsConfig",
 ]
 
 MIDDLEWARE = [

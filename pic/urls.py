@@ -20,6 +20,7 @@ urlpatterns = [
     path("account/", include("applications.urls")),
     path("account/", include("volunteers.portal_urls")),
     path("forms/", include((form_patterns, "forms"))),
+    path("staff/reports/", include("reports.urls")),
     path("staff/", include((staff_patterns, "staff"))),
     path("staff/", include("volunteers.urls")),
     path("kiosk/", include("volunteers.kiosk_urls")),

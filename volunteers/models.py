@@ -113,6 +113,9 @@ class FacilityAccess(models.Model):
         ordering = ["-created_at"]
         verbose_name = "facility access"
         verbose_name_plural = "facility access grants"
+        indexes = [
+            models.Index(fields=["facility", "status", "expires_on"], name="access_report_status"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "facility"],
@@ -257,6 +260,7 @@ class AccessEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["kind", "at"], name="access_event_kind_at")]
 
     def __str__(self) -> str:
         return f"{self.access_id}: {self.from_status} → {self.to_status}"
@@ -441,6 +445,11 @@ class TrainingCompletion(models.Model):
 
     class Meta:
         ordering = ["-completed_on", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["person", "course", "completed_on"], name="completion_person_course"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(hours__gt=0), name="completion_has_hours"),
         ]
@@ -474,6 +483,7 @@ class TBTest(models.Model):
 
     class Meta:
         ordering = ["-tested_on", "-pk"]
+        indexes = [models.Index(fields=["person", "tested_on"], name="tb_test_person_day")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(result__in=TBResult.values), name="tb_result_valid"

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from facilities.models import Division, Facility, FacilityKind, FacilityStatus, Role
+from facilities.models import Division, Facility, FacilityKind, FacilityStatus, Region, Role
 from tests.factories import FacilityFactory, MembershipFactory, StaffUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -145,8 +145,12 @@ def test_region_filter_is_hidden_until_a_facility_has_a_region(
 
 
 def test_region_filter_appears_and_filters(client: Client, directory: Any) -> None:
-    Facility.objects.filter(code__in=["ACC", "PP02"]).update(region="Central")
-    Facility.objects.filter(code="BCC").update(region="Northeast")
+    Facility.objects.filter(code__in=["ACC", "PP02"]).update(
+        region=Region.objects.get_or_create(name="Central")[0]
+    )
+    Facility.objects.filter(code="BCC").update(
+        region=Region.objects.get_or_create(name="Northeast")[0]
+    )
 
     response = client.get("/facilities/")
     assert b'name="region"' in response.content
@@ -170,7 +174,9 @@ def test_region_filter_appears_and_filters(client: Client, directory: Any) -> No
 def test_an_invalid_filter_is_shown_as_an_error_not_a_500(
     client: Client, directory: Any, params: dict[str, str]
 ) -> None:
-    Facility.objects.filter(code="ACC").update(region="Central")
+    Facility.objects.filter(code="ACC").update(
+        region=Region.objects.get_or_create(name="Central")[0]
+    )
 
     response = client.get("/facilities/", params)
 
@@ -326,11 +332,11 @@ def _count_queries(client: Client, url: str) -> int:
 def test_directory_query_count_does_not_grow_with_facilities(
     client: Client, django_assert_num_queries: Any
 ) -> None:
-    FacilityFactory.create_batch(3, region="Central")
+    FacilityFactory.create_batch(3, region=Region.objects.get_or_create(name="Central")[0])
     few = _count_queries(client, "/facilities/")
     assert few <= 3
 
-    FacilityFactory.create_batch(27, region="South")
+    FacilityFactory.create_batch(27, region=Region.objects.get_or_create(name="South")[0])
     FacilityFactory.create_batch(
         5, kind=FacilityKind.PROBATION_PAROLE_OFFICE, status=FacilityStatus.CLOSED
     )

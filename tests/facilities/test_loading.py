@@ -12,7 +12,7 @@ from phonenumber_field.phonenumber import PhoneNumber
 from audit.models import AuditEvent
 from facilities.loading import COLUMNS, LoadError, LoadReport, load_facilities
 from facilities.management.commands.load_facilities import DEFAULT_CSV
-from facilities.models import Facility, FacilityKind, FacilityStatus
+from facilities.models import Facility, FacilityKind, FacilityStatus, Region
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +88,7 @@ def test_fresh_load_parses_known_values() -> None:
     assert acc.zip == "65101"
     assert isinstance(acc.phone, PhoneNumber)
     assert acc.phone.as_e164 == "+15737513911"
-    assert acc.region == ""
+    assert acc.region is None
     assert acc.source_url == "https://donotpay.com/learn/algoa-correctional-center/"
     # A quoted cell with commas stays one value.
     erdcc = Facility.objects.get(code="ERDCC")
@@ -172,12 +172,12 @@ def test_a_status_change_in_the_file_closes_the_facility() -> None:
 def test_an_empty_cell_never_overwrites_a_region_set_in_the_app() -> None:
     load_bundled()
     acc = Facility.objects.get(code="ACC")
-    acc.region = "Central"
+    acc.region = Region.objects.create(name="Central")
     acc.save()
 
     report = load_bundled()
 
-    assert Facility.objects.get(code="ACC").region == "Central"
+    assert Facility.objects.get(code="ACC").region.name == "Central"
     assert "ACC" in report.unchanged
     assert len(report.unchanged) == 73
 
@@ -250,7 +250,9 @@ BAD_ROWS = {
 def existing() -> None:
     """BCC and PP02 are in the table, and staff have edited both in the app."""
     load_text(csv_text(BCC_ROW, PP02_ROW))
-    Facility.objects.filter(code="BCC").update(region="Central", city="Edited in the app")
+    Facility.objects.filter(code="BCC").update(
+        region=Region.objects.get_or_create(name="Central")[0], city="Edited in the app"
+    )
     Facility.objects.filter(code="PP02").update(street_address="1 Main St.")
 
 

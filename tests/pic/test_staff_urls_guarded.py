@@ -69,6 +69,7 @@ def test_the_walker_sees_the_staff_routes() -> None:
     names = {name for _route, name, _pattern in guarded_routes()}
     assert {"volunteers:roster", "volunteers:access", "volunteers:statewide_sessions"} <= names
     assert "staff/facilities/<str:code>/access/<int:grant_id>/" in routes
+    assert {"reports:overview", "reports:page", "reports:csv", "reports:audit"} <= names
 
 
 def test_the_public_staff_routes_exist_and_are_really_public() -> None:

@@ -497,6 +497,18 @@ ROUTES = [
         lambda p: {**session_kwargs(p), "enrollment_id": p.enrollment.pk},
         success=302,
     ),
+    # Reports: every coordinator's own facilities (tests/reports/test_scoping.py has the rows).
+    Route("reports:overview", "get", VIEW, scoped=False),
+    Route("reports:page", "get", VIEW, lambda p: {"page": "pipeline"}, scoped=False),
+    Route(
+        "reports:csv",
+        "get",
+        VIEW,
+        lambda p: {"page": "hours", "table": "hours-by-facility"},
+        scoped=False,
+    ),
+    Route("reports:audit", "get", PROGRAM, scoped=False, cap_first=True),
+    Route("reports:audit_csv", "get", PROGRAM, scoped=False, cap_first=True),
     Route("volunteers:statewide_sessions", "get", PROGRAM, scoped=False, cap_first=True),
     Route(
         "volunteers:statewide_sessions",

@@ -10,6 +10,7 @@ from django.db import transaction
 from accounts.models import User
 from facilities.models import Facility, Role
 from facilities.services import assign_coordinator, make_pic_coordinator
+from reports.demo import create_demo_regions
 from screening.demo import create_demo_applications
 
 DEMO_PASSWORD = "pic-demo-2026"  # noqa: S105 - a published demo login, refused outside DEBUG
@@ -106,6 +107,7 @@ class Command(BaseCommand):
                     public_email=c.email,
                 )
         made = create_demo_applications(coordinators)
+        create_demo_regions()
         if made:
             self.stdout.write(f"Demo applications: {made} in every status.")
         self.stdout.write(self.style.SUCCESS("Demo logins (staff sign-in at /staff/login/):"))

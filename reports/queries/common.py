@@ -1,0 +1,49 @@
+"""Helpers the report queries share: the facility rows of a scope and grouped aggregates."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from applications.models import Application
+from facilities.models import Facility
+from reports.filters import Scope
+from volunteers.models import FacilityAccess
+
+
+def facility_rows(scope: Scope) -> list[Facility]:
+    """Every facility in scope, an empty one included, by name (one query)."""
+    return list(scope.facilities.select_related("region").order_by("name"))
+
+
+def region_name(facility: Facility) -> str:
+    return facility.region.name if facility.region else _("No region")
+
+
+def grouped(queryset: QuerySet[Any], key: str, **aggregates: Any) -> dict[Any, dict[str, Any]]:
+    """One GROUP BY query: {value of `key`: {aggregate: value}}."""
+    rows = queryset.values(key).annotate(**aggregates).order_by()
+    return {row.pop(key): row for row in rows}
+
+
+def applications(scope: Scope) -> QuerySet[Application]:
+    """Submitted applications (drafts are the applicant's) in scope, by kind and level."""
+    found = Application.objects.filter(
+        submitted_at__isnull=False, facility__in=scope.facility_ids()
+    )
+    if scope.kind:
+        found = found.filter(kind=scope.kind)
+    if scope.level:
+        found = found.filter(access_level_requested=scope.level)
+    return found
+
+
+def grants(scope: Scope) -> QuerySet[FacilityAccess]:
+    found = FacilityAccess.objects.filter(facility__in=scope.facility_ids())
+    if scope.kind:
+        found = found.filter(kind=scope.kind)
+    return found.filter(scope.level_q())
+
+
+def share(part: int | float, whole: int | float) -> float | None:
+    return part / whole if whole else None

@@ -1,0 +1,257 @@
+"""Pipeline: the funnel with conversion, days from submission to decision (median and 90th
+percentile) by facility and by month, declines by reason, information requests."""
+
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import TruncMonth
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from applications import age
+from applications.models import (
+    OPEN_STATUSES,
+    ApplicationEvent,
+    DeclineReason,
+    InformationRequest,
+    Status,
+)
+from reports import charts
+from reports.filters import Scope
+from reports.queries.common import applications, facility_rows, grouped, share
+from reports.stats import DaysBetween, percentiles
+from reports.tables import Column, Table
+
+DECIDED = (Status.APPROVED, Status.DECLINED)
+
+
+def funnel(scope: Scope) -> Table:
+    reviewed = ApplicationEvent.objects.filter(
+        application=OuterRef("pk"), to_status=Status.IN_REVIEW
+    )
+    counts = (
+        applications(scope)
+        .filter(submitted_at__gte=scope.start, submitted_at__lt=scope.end)
+        .annotate(was_reviewed=Exists(reviewed))
+        .aggregate(
+            submitted=Count("pk"),
+            reviewed=Count("pk", filter=Q(was_reviewed=True)),
+            approved=Count("pk", filter=Q(status=Status.APPROVED)),
+            declined=Count("pk", filter=Q(status=Status.DECLINED)),
+            withdrawn=Count("pk", filter=Q(status=Status.WITHDRAWN)),
+            open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        )
+    )
+    submitted = counts["submitted"]
+    stages = [
+        (_("Submitted"), submitted, None),
+        (_("Reached review"), counts["reviewed"], share(counts["reviewed"], submitted)),
+        (_("Approved"), counts["approved"], share(counts["approved"], counts["reviewed"])),
+        (_("Declined"), counts["declined"], None),
+        (_("Withdrawn"), counts["withdrawn"], None),
+        (_("Still open"), counts["open"], None),
+    ]
+    rows: list[list[Any]] = [
+        [label, count, share(count, submitted), conversion] for label, count, conversion in stages
+    ]
+    table = Table(
+        slug="funnel",
+        title=_("Funnel: applications submitted in the period"),
+        columns=[
+            Column("stage", _("Stage")),
+            Column("count", _("Applications"), "int"),
+            Column("of_submitted", _("Share of submitted"), "pct"),
+            Column("conversion", _("Conversion from the stage before"), "pct"),
+        ],
+        rows=rows,
+        note=_("Reached review, then approved: the conversion at each stage."),
+    )
+    table.chart = charts.bar_chart(
+        title=_("Funnel"),
+        labels=[row[0] for row in rows],
+        values=[row[1] for row in rows],
+        x_label=_("Applications"),
+        y_label=_("Stage"),
+    )
+    return table
+
+
+def _decided(scope: Scope) -> Any:
+    return applications(scope).filter(
+        status__in=DECIDED, decided_at__gte=scope.start, decided_at__lt=scope.end
+    )
+
+
+def _days(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def decision_days_by_facility(scope: Scope) -> Table:
+    decided = _decided(scope)
+    counts = grouped(
+        decided,
+        "facility",
+        decisions=Count("pk"),
+        approved=Count("pk", filter=Q(status=Status.APPROVED)),
+        declined=Count("pk", filter=Q(status=Status.DECLINED)),
+    )
+    days = percentiles(decided, "facility", DaysBetween("decided_at", "submitted_at"))
+    rows: list[list[Any]] = []
+    for facility in facility_rows(scope):
+        values = counts.get(facility.pk, {})
+        median, p90 = days.get(facility.pk, [None, None])
+        rows.append(
+            [
+                facility.name,
+                values.get("decisions", 0),
+                values.get("approved", 0),
+                values.get("declined", 0),
+                _days(median),
+                _days(p90),
+            ]
+        )
+    return Table(
+        slug="days-by-facility",
+        title=_("Days from submission to decision, by facility"),
+        columns=[
+            Column("facility", _("Facility")),
+            Column("decisions", _("Decisions"), "int"),
+            Column("approved", _("Approved"), "int"),
+            Column("declined", _("Declined"), "int"),
+            Column("median", _("Median days"), "number"),
+            Column("p90", _("90th percentile (days)"), "number"),
+        ],
+        rows=rows,
+        note=_("Decisions made in the period."),
+    )
+
+
+def decision_days_by_month(scope: Scope) -> Table:
+    decided = _decided(scope)
+    month = TruncMonth("decided_at", tzinfo=age.DEPARTMENT_TZ)
+    counts = {
+        row["month"]: row["decisions"]
+        for row in decided.annotate(month=month)
+        .values("month")
+        .annotate(decisions=Count("pk"))
+        .order_by()
+    }
+    days = percentiles(decided, month, DaysBetween("decided_at", "submitted_at"))
+    rows: list[list[Any]] = []
+    for key in sorted(counts):
+        median, p90 = days.get(key, [None, None])
+        rows.append([_month(key), counts[key], _days(median), _days(p90)])
+    table = Table(
+        slug="days-by-month",
+        title=_("Days from submission to decision, by month of decision"),
+        columns=[
+            Column("month", _("Month")),
+            Column("decisions", _("Decisions"), "int"),
+            Column("median", _("Median days"), "number"),
+            Column("p90", _("90th percentile (days)"), "number"),
+        ],
+        rows=rows,
+    )
+    table.chart = charts.line_chart(
+        title=_("Days to decision by month"),
+        labels=[row[0] for row in rows],
+        series={
+            _("Median"): [row[2] for row in rows],
+            _("90th percentile"): [row[3] for row in rows],
+        },
+        x_label=_("Month of decision"),
+        y_label=_("Days"),
+    )
+    return table
+
+
+def _month(value: Any) -> str:
+    """A month key from TruncMonth (a datetime, or a date on some backends) as "January 2026"."""
+    return date_format(value, "F Y")
+
+
+def declines_by_reason(scope: Scope) -> Table:
+    counts = grouped(
+        _decided(scope).filter(status=Status.DECLINED), "decline_reason", count=Count("pk")
+    )
+    total = sum(row["count"] for row in counts.values())
+    rows: list[list[Any]] = [
+        [
+            label,
+            counts.get(value, {}).get("count", 0),
+            share(counts.get(value, {}).get("count", 0), total),
+        ]
+        for value, label in DeclineReason.choices
+    ]
+    rows.append([_("All declines"), total, share(total, total)])
+    return Table(
+        slug="declines",
+        title=_("Declines by reason"),
+        columns=[
+            Column("reason", _("Reason")),
+            Column("count", _("Declines"), "int"),
+            Column("share", _("Share"), "pct"),
+        ],
+        rows=rows,
+        has_total_row=True,
+    )
+
+
+def information_requests(scope: Scope) -> Table:
+    requests = InformationRequest.objects.filter(
+        application__in=applications(scope),
+        requested_at__gte=scope.start,
+        requested_at__lt=scope.end,
+    )
+    counts = grouped(
+        requests,
+        "application__facility",
+        requests=Count("pk"),
+        answered=Count("pk", filter=Q(answered_at__isnull=False)),
+        open=Count("pk", filter=Q(answered_at__isnull=True)),
+        overdue=Count("pk", filter=Q(answered_at__isnull=True, due_on__lt=scope.today)),
+    )
+    answered = requests.filter(answered_at__isnull=False)
+    days = percentiles(
+        answered, "application__facility", DaysBetween("answered_at", "requested_at")
+    )
+    rows: list[list[Any]] = []
+    for facility in facility_rows(scope):
+        values = counts.get(facility.pk, {})
+        median, p90 = days.get(facility.pk, [None, None])
+        rows.append(
+            [
+                facility.name,
+                values.get("requests", 0),
+                values.get("answered", 0),
+                values.get("open", 0),
+                values.get("overdue", 0),
+                _days(median),
+                _days(p90),
+            ]
+        )
+    return Table(
+        slug="information-requests",
+        title=_("Information requests and how long answers took"),
+        columns=[
+            Column("facility", _("Facility")),
+            Column("requests", _("Requests"), "int"),
+            Column("answered", _("Answered"), "int"),
+            Column("open", _("Unanswered"), "int"),
+            Column("overdue", _("Overdue"), "int"),
+            Column("median", _("Median days to answer"), "number"),
+            Column("p90", _("90th percentile (days)"), "number"),
+        ],
+        rows=rows,
+        note=_("Requests made in the period."),
+    )
+
+
+def pipeline(scope: Scope) -> list[Table]:
+    return [
+        funnel(scope),
+        decision_days_by_month(scope),
+        decision_days_by_facility(scope),
+        declines_by_reason(scope),
+        information_requests(scope),
+    ]
