@@ -53,7 +53,9 @@ def _group(facility: Facility, audience: str, session: TrainingSession | None) -
         people = people.filter(
             grants__facility=facility, grants__status=AccessStatus.PENDING_ACTIVATION
         )
-    elif audience == Audience.SESSION and session is not None and session.facility_id == facility.pk:
+    elif (
+        audience == Audience.SESSION and session is not None and session.facility_id == facility.pk
+    ):
         people = people.filter(enrollments__session=session)
     else:
         return Person.objects.none()
@@ -162,9 +164,7 @@ def deliver_message(*, message_id: int) -> None:
     except Exception:
         Message.objects.filter(pk=message.pk).update(status=JobStatus.FAILED)
         raise
-    Message.objects.filter(pk=message.pk).update(
-        status=JobStatus.DONE, finished_at=timezone.now()
-    )
+    Message.objects.filter(pk=message.pk).update(status=JobStatus.DONE, finished_at=timezone.now())
 
 
 def received_by(person: Person) -> QuerySet[MessageRecipient]:
