@@ -77,7 +77,8 @@ def test_the_preview_is_exactly_who_receives_it(
     assert "/account/messages/" in mail.outbox[0].body
     message.refresh_from_db()
     assert (message.status, message.total, message.sent) == (JobStatus.DONE, 3, 3)
-    assert message.started_at and message.finished_at
+    assert message.started_at
+    assert message.finished_at
     assert message.sent_by == coordinator
     assert AuditEvent.objects.filter(action="outreach.message_sent").count() == 1
 

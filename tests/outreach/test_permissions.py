@@ -206,9 +206,7 @@ def test_permission_matrix(world: World, client: Client, route: Any, role: str, 
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "name", ["outreach_portal:messages", "recognition_portal:recognition"]
-)
+@pytest.mark.parametrize("name", ["outreach_portal:messages", "recognition_portal:recognition"])
 def test_the_portal_pages_are_the_applicant_s(world: World, client: Client, name: str) -> None:
     assert client.get(reverse(name)).status_code == 302  # to the e-mail sign-in
     client.force_login(world.users["iac"])

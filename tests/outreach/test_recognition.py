@@ -113,7 +113,9 @@ def test_the_certificate_job_shows_progress_and_ends_in_one_pdf(
     seen: list[int] = []
     original = R._progress
     monkeypatch.setattr(R, "CERTIFICATE_CHUNK", 2)
-    monkeypatch.setattr(R, "_progress", lambda job_id, done: (seen.append(done), original(job_id, done)))
+    monkeypatch.setattr(
+        R, "_progress", lambda job_id, done: (seen.append(done), original(job_id, done))
+    )
     client.force_login(iac)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -124,7 +126,8 @@ def test_the_certificate_job_shows_progress_and_ends_in_one_pdf(
     assert seen == [2, 3]  # progress after each batch, on the job row
     assert (job.status, job.total, job.done) == (JobStatus.DONE, 3, 3)
     page = client.get(started["Location"]).content.decode()
-    assert 'value="3"' in page and "Download the certificates" in page
+    assert 'value="3"' in page
+    assert "Download the certificates" in page
     assert 'hx-trigger="every 1s"' not in page  # finished: no more polling
 
     download = client.get(reverse("recognition:certificate_download", args=[acc.code, job.pk]))
@@ -147,9 +150,19 @@ def test_the_certificate_job_shows_progress_and_ends_in_one_pdf(
     ARTIFACTS.mkdir(exist_ok=True)
     pdf_path = ARTIFACTS / "certificates.pdf"
     pdf_path.write_bytes(content)
-    subprocess.run(  # noqa: S603 - fixed arguments
-        ["/usr/bin/pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf_path),
-         str(ARTIFACTS / "certificate")],
+    subprocess.run(
+        [
+            "/usr/bin/pdftoppm",
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(pdf_path),
+            str(ARTIFACTS / "certificate"),
+        ],
         check=True,
     )
 
@@ -166,9 +179,10 @@ def test_the_job_page_polls_while_it_runs(client: Client, acc: Facility, iac: Us
     assert '<progress class="w-100" max="1" value="0">' in page
     assert 'hx-trigger="every 1s"' in page
     assert partial.lstrip().startswith('<div id="progress"')
-    assert client.get(
-        reverse("recognition:certificate_download", args=[acc.code, job.pk])
-    ).status_code == 404
+    assert (
+        client.get(reverse("recognition:certificate_download", args=[acc.code, job.pk])).status_code
+        == 404
+    )
 
 
 def test_a_volunteer_downloads_their_own_certificate(
@@ -181,14 +195,13 @@ def test_a_volunteer_downloads_their_own_certificate(
     page = client.get(reverse("recognition_portal:recognition")).content.decode()
     pdf = client.get(reverse("recognition_portal:certificate", args=[grant.pk]))
 
-    assert "100 hours" in page and "1 year" in page
+    assert "100 hours" in page
+    assert "1 year" in page
     text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
     assert grant.person.last_name in text
     assert "no-store" in pdf["Cache-Control"]
     other = active_grant(acc, by=iac)
-    assert client.get(
-        reverse("recognition_portal:certificate", args=[other.pk])
-    ).status_code == 404
+    assert client.get(reverse("recognition_portal:certificate", args=[other.pk])).status_code == 404
 
 
 @pytest.mark.parametrize("size", [1, 4])
