@@ -12,7 +12,7 @@ from outreach.models import Audience
 
 class MessageForm(forms.Form):
     audience = forms.ChoiceField(label=_("Send to"), choices=Audience.choices)
-    session = forms.ModelChoiceField(
+    session: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Training session"),
         queryset=None,
         required=False,

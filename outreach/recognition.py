@@ -81,7 +81,7 @@ def _hours_sum(**filters: Any) -> Coalesce:
         .annotate(total=Sum("hours"))
         .values("total")
     )
-    output = DecimalField(max_digits=9, decimal_places=2)
+    output: DecimalField[Decimal, Decimal] = DecimalField(max_digits=9, decimal_places=2)
     return Coalesce(Subquery(total, output_field=output), Value(Decimal(0)), output_field=output)
 
 
