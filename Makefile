@@ -45,8 +45,12 @@ setup: $(VENV)/.run-installed ## Install, migrate, load facilities and demo acco
 	@echo "Stop the server with Ctrl+C; start again from scratch with make clean && make run."
 	@$(DEV_ENV) $(PY) manage.py demo
 
+# The task worker (e-mail, certificates) runs beside the server, its log in var/worker.log;
+# the trap stops it however runserver ends (Ctrl+C included).
 run: setup ## Set everything up and serve http://127.0.0.1:8000 (prints the demo logins; Ctrl+C stops)
-	@$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	@$(DEV_ENV) $(PY) manage.py db_worker --no-reload --interval 0.5 >var/worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 test: $(VENV)/.dev-installed ## The whole suite on SQLite, then on PostgreSQL where one is at hand
 	@scripts/system-packages.sh test

@@ -257,6 +257,12 @@ class ProgramSettings(models.Model):
         default=30,
         help_text="Active volunteers must sign a newly published agreement within this many days.",
     )
+    pic_coordinator_name = models.CharField(
+        "PIC Coordinator's name",
+        max_length=120,
+        blank=True,
+        help_text="Signs the National Volunteer Week certificates.",
+    )
     volunteer_services_phone = PhoneNumberField(
         "Volunteer Services' general line",
         default="+15735266491",

@@ -193,11 +193,14 @@ CACHES = {
 
 # Work a request starts (mail, PDFs): immediately in development, by `manage.py db_worker`
 # otherwise.
+# The database backend everywhere, the demo included, so a job's progress is real: `make run`
+# starts `manage.py db_worker` beside the server. PIC_TASKS_IMMEDIATE=1 runs tasks inside
+# the request instead (a development server without a worker); tests set that backend too.
 TASKS = {
     "default": {
         "BACKEND": (
             "django_tasks.backends.immediate.ImmediateBackend"
-            if DEBUG
+            if env_bool("PIC_TASKS_IMMEDIATE")
             else "django_tasks_db.DatabaseBackend"
         ),
     }

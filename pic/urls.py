@@ -5,6 +5,7 @@ from django.urls import include, path
 from accounts.urls import staff_patterns as account_staff_patterns
 from applications.urls import form_patterns
 from facilities.urls import staff_patterns as facility_staff_patterns
+from outreach import messages_urls, recognition_urls
 from pic import views
 from screening.urls import staff_patterns as screening_staff_patterns
 
@@ -24,6 +25,10 @@ urlpatterns = [
     path("staff/", include((staff_patterns, "staff"))),
     path("staff/", include("volunteers.urls")),
     path("kiosk/", include("volunteers.kiosk_urls")),
+    path("staff/", include(messages_urls.staff_patterns)),
+    path("account/", include((messages_urls.portal_patterns, "outreach_portal"))),
+    path("staff/", include(recognition_urls.staff_patterns)),
+    path("account/", include(recognition_urls.portal_patterns)),
     path("admin/", admin.site.urls),
 ]
 

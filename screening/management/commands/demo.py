@@ -10,6 +10,7 @@ from django.db import transaction
 from accounts.models import User
 from facilities.models import Facility, Role
 from facilities.services import assign_coordinator, make_pic_coordinator
+from outreach.demo import create_demo_outreach
 from reports.demo import create_demo_regions
 from screening.demo import create_demo_applications
 
@@ -110,6 +111,8 @@ class Command(BaseCommand):
         create_demo_regions()
         if made:
             self.stdout.write(f"Demo applications: {made} in every status.")
+        if create_demo_outreach(coordinators, f"{PIC_COORDINATOR[1]} {PIC_COORDINATOR[2]}"):
+            self.stdout.write("Demo outreach: a message sent and certificates for ACC.")
         self.stdout.write(self.style.SUCCESS("Demo logins (staff sign-in at /staff/login/):"))
         self.stdout.write(f"  PIC Coordinator (statewide)   {pic.email:<24} {DEMO_PASSWORD}")
         for c in COORDINATORS:
