@@ -20,6 +20,8 @@ urlpatterns = [
     path("account/", include("applications.urls")),
     path("account/", include("volunteers.portal_urls")),
     path("forms/", include((form_patterns, "forms"))),
+    path("organizations/", include("partners.urls")),
+    path("visits/", include("outreach.visit_urls")),
     path("staff/", include((staff_patterns, "staff"))),
     path("staff/", include("volunteers.urls")),
     path("admin/", admin.site.urls),
