@@ -297,7 +297,10 @@ def _registry_choices(kinds: list[str]) -> Any:
 
 
 class RegistryChoiceField(forms.ChoiceField):
-    """One organization of the registry, by its public id (answers are stored as JSON)."""
+    """One organization of the registry, by its public id (answers are stored as JSON).
+    On screen only: the paper form and the PDF ask for the name."""
+
+    screen_only = True
 
     def __init__(self, *, kinds: list[str], **kwargs: Any) -> None:
         super().__init__(
@@ -335,12 +338,17 @@ class RegistryMixin(forms.Form):
 class ReentryOrganisationForm(RegistryMixin, SectionForm):
     name_field = "organisation_name"
     organization = RegistryChoiceField(
-        kinds=[], label=_("Partner organisation"), help_text=_("Type to search the list.")
+        kinds=[],
+        label=_("Partner organisation from the registry"),
+        help_text=_("Type to search the list."),
     )
     organisation_name = text(
-        _("Or name an organisation not in the list"),
+        _("Partner organisation"),
         required=False,
-        help_text=_("The PIC Coordinator adds it to the registry and verifies it."),
+        help_text=_(
+            "If it is not in the list, type its name: the PIC Coordinator adds it to the "
+            "registry and verifies it."
+        ),
     )
     organisation_type = OrganisationType(label=_("Type of organisation"), required=False)
     role = text(_("Your role in the organisation"))
@@ -353,12 +361,17 @@ class ReentryOrganisationForm(RegistryMixin, SectionForm):
 class InternOrganisationForm(RegistryMixin, SectionForm):
     name_field = "school"
     organization = RegistryChoiceField(
-        kinds=[OrganizationKind.SCHOOL], label=_("School"), help_text=_("Type to search the list.")
+        kinds=[OrganizationKind.SCHOOL],
+        label=_("School from the registry"),
+        help_text=_("Type to search the list."),
     )
     school = text(
-        _("Or name a school not in the list"),
+        _("School"),
         required=False,
-        help_text=_("The PIC Coordinator adds it to the registry and verifies it."),
+        help_text=_(
+            "If it is not in the list, type its name: the PIC Coordinator adds it to the "
+            "registry and verifies it."
+        ),
     )
     program = text(_("Program or degree"))
     supervisor_name = text(_("Academic supervisor: name"), max_length=120)

@@ -59,7 +59,12 @@ def merge_organization(*, organization: Organization, into: Organization, by: An
     organization.status = OrganizationStatus.MERGED
     organization.merged_into = into
     organization.save(update_fields=["status", "merged_into", "updated_at"])
-    record(by=by, action="partners.organization_merged", target=organization, details={"into": str(into.public_id)})
+    record(
+        by=by,
+        action="partners.organization_merged",
+        target=organization,
+        details={"into": str(into.public_id)},
+    )
     return organization
 
 

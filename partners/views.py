@@ -17,6 +17,4 @@ def search(request: HttpRequest) -> HttpResponse:
     kinds = [k for k in request.GET.get("kinds", "").split(",") if k in OrganizationKind.values]
     text = request.GET.get("organization_q", "")[:100]
     found = Organization.objects.choosable(kinds).search(text).only("public_id", "name", "city")
-    return render(
-        request, "partners/search_options.html", {"organizations": found[:SEARCH_LIMIT]}
-    )
+    return render(request, "partners/search_options.html", {"organizations": found[:SEARCH_LIMIT]})

@@ -5,6 +5,7 @@ from django.urls import include, path
 from accounts.urls import staff_patterns as account_staff_patterns
 from applications.urls import form_patterns
 from facilities.urls import staff_patterns as facility_staff_patterns
+from outreach.visit_urls import staff_patterns as visit_staff_patterns
 from pic import views
 from screening.urls import staff_patterns as screening_staff_patterns
 
@@ -24,6 +25,8 @@ urlpatterns = [
     path("visits/", include("outreach.visit_urls")),
     path("staff/", include((staff_patterns, "staff"))),
     path("staff/", include("volunteers.urls")),
+    path("staff/", include((visit_staff_patterns, "visits_staff"))),
+    path("staff/organizations/", include("outreach.organization_urls")),
     path("admin/", admin.site.urls),
 ]
 
