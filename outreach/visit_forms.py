@@ -106,6 +106,8 @@ class ScheduleVisitForm(LinkedErrorsMixin):
         field: forms.ModelChoiceField[User] = self.fields["escort"]  # type: ignore[assignment]
         field.queryset = User.objects.filter(memberships__facility=facility).order_by("email")
         field.label_from_instance = lambda user: user.get_full_name() or user.email  # type: ignore[method-assign]
+        # Listed once: the inbox shows this form under every request.
+        field.choices = list(field.choices)
 
     def clean_on(self) -> date:
         on: date = self.cleaned_data["on"]
