@@ -1,11 +1,14 @@
 """Outreach: program visits, messages to volunteers, recognition (certificates, milestones)."""
 
 import secrets
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.phonenumber import PhoneNumber
+from phonenumbers import NumberParseException
 
 from applications.models import Person, ProgramArea
 from facilities.models import Facility
@@ -88,6 +91,17 @@ class VisitRequest(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def preferred_days(self) -> list[date]:
+        return [date.fromisoformat(day) for day in self.preferred_dates]
+
+    @property
+    def phone_display(self) -> str:
+        try:
+            return str(PhoneNumber.from_string(self.phone).as_national) if self.phone else ""
+        except NumberParseException:
+            return self.phone
 
     @property
     def program_labels(self) -> list[str]:

@@ -101,13 +101,19 @@ class ScheduleVisitForm(LinkedErrorsMixin):
         label=_("Escorting staff member"), queryset=User.objects.none(), empty_label=None
     )
 
-    def __init__(self, *args: Any, facility: Facility, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        facility: Facility,
+        escorts: list[tuple[Any, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         field: forms.ModelChoiceField[User] = self.fields["escort"]  # type: ignore[assignment]
         field.queryset = User.objects.filter(memberships__facility=facility).order_by("email")
         field.label_from_instance = lambda user: user.get_full_name() or user.email  # type: ignore[method-assign]
-        # Listed once: the inbox shows this form under every request.
-        field.choices = list(field.choices)
+        # The inbox shows this form under every request: the staff are listed once.
+        field.choices = escorts if escorts is not None else list(field.choices)
 
     def clean_on(self) -> date:
         on: date = self.cleaned_data["on"]

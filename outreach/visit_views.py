@@ -110,6 +110,11 @@ def _tallies(facility: Facility) -> dict[str, dict[str, int]]:
     return found
 
 
+def _auto_id(pk: int) -> str:
+    """Each request's forms get their own element ids (the inbox shows one per request)."""
+    return f"id_%s_{pk}"
+
+
 def _inbox(
     request: HttpRequest, facility: Facility, *, bound: tuple[int, str, Form] | None = None
 ) -> HttpResponse:
@@ -120,7 +125,7 @@ def _inbox(
     )
     allowed = visits.allowed_visits(facility)
     tallies = _tallies(facility)
-    escorts = ScheduleVisitForm(facility=facility)
+    escorts = list(ScheduleVisitForm(facility=facility).fields["escort"].choices)
     rows = []
     for item in requests:
         counts = tallies.get(item.email.lower(), {})
@@ -129,7 +134,12 @@ def _inbox(
             booked=counts.get(VisitStatus.SCHEDULED, 0),
             allowed=allowed,
         )
-        forms: dict[str, Any] = {"schedule": escorts, "decline": DeclineVisitForm()}
+        forms: dict[str, Any] = {
+            "schedule": ScheduleVisitForm(
+                facility=facility, escorts=escorts, auto_id=_auto_id(item.pk)
+            ),
+            "decline": DeclineVisitForm(auto_id=_auto_id(item.pk)),
+        }
         if bound is not None and bound[0] == item.pk:
             forms[bound[1]] = bound[2]
         rows.append({"request": item, "tally": tally, "forms": forms})
@@ -152,7 +162,7 @@ def _request_at(request: HttpRequest, facility: Facility, pk: int) -> VisitReque
 @facility_required(Capability.RECORD)
 def schedule(request: HttpRequest, facility: Facility, pk: int) -> HttpResponse:
     visit_request = _request_at(request, facility, pk)
-    form = ScheduleVisitForm(request.POST, facility=facility)
+    form = ScheduleVisitForm(request.POST, facility=facility, auto_id=_auto_id(pk))
     if form.is_valid():
         try:
             visits.schedule_visit(visit_request=visit_request, by=request.user, **form.cleaned_data)
@@ -168,7 +178,7 @@ def schedule(request: HttpRequest, facility: Facility, pk: int) -> HttpResponse:
 @facility_required(Capability.RECORD)
 def decline(request: HttpRequest, facility: Facility, pk: int) -> HttpResponse:
     visit_request = _request_at(request, facility, pk)
-    form = DeclineVisitForm(request.POST)
+    form = DeclineVisitForm(request.POST, auto_id=_auto_id(pk))
     if form.is_valid():
         try:
             visits.decline_visit_request(
