@@ -288,7 +288,7 @@ class OrganizationSelect(forms.Select):
 
 
 def _registry_choices(kinds: list[str]) -> Any:
-    def choices() -> list[tuple[str, str]]:
+    def choices() -> list[tuple[str, Any]]:
         rows = Organization.objects.choosable(kinds).values_list("public_id", "name", "city")
         listed = [(str(pk), f"{name} ({city})" if city else name) for pk, name, city in rows]
         return [("", _("Not listed: I name it below")), *listed]

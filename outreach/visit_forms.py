@@ -111,9 +111,9 @@ class ScheduleVisitForm(LinkedErrorsMixin):
         super().__init__(*args, **kwargs)
         field: forms.ModelChoiceField[User] = self.fields["escort"]  # type: ignore[assignment]
         field.queryset = User.objects.filter(memberships__facility=facility).order_by("email")
-        field.label_from_instance = lambda user: user.get_full_name() or user.email  # type: ignore[method-assign]
+        field.label_from_instance = lambda user: user.get_full_name() or user.email  # type: ignore[method-assign,assignment]
         # The inbox shows this form under every request: the staff are listed once.
-        field.choices = escorts if escorts is not None else list(field.choices)
+        field.choices = escorts if escorts is not None else list(field.choices)  # type: ignore[arg-type]
 
     def clean_on(self) -> date:
         on: date = self.cleaned_data["on"]

@@ -125,7 +125,7 @@ def _inbox(
     )
     allowed = visits.allowed_visits(facility)
     tallies = _tallies(facility)
-    escorts = list(ScheduleVisitForm(facility=facility).fields["escort"].choices)
+    escorts = list(ScheduleVisitForm(facility=facility).fields["escort"].choices)  # type: ignore[attr-defined]
     rows = []
     for item in requests:
         counts = tallies.get(item.email.lower(), {})

@@ -163,7 +163,7 @@ def schedule_visit(
     at: time,
     program: str,
     escort: User,
-    by: User,
+    by: Any,
 ) -> ProgramVisit:
     """Book one visit; refused at the allowance (made and booked visits count), for a
     declined request, and for an escort who is not staff at the facility. Mails the visitor."""
@@ -210,7 +210,7 @@ def schedule_visit(
 
 
 @transaction.atomic
-def record_visit(*, visit: ProgramVisit, made: bool, by: User) -> ProgramVisit:
+def record_visit(*, visit: ProgramVisit, made: bool, by: Any) -> ProgramVisit:
     """Record a booked visit as made or missed (a made visit counts against the allowance)."""
     visit = ProgramVisit.objects.select_for_update().get(pk=visit.pk)
     if visit.status != VisitStatus.SCHEDULED:
@@ -231,7 +231,7 @@ def record_visit(*, visit: ProgramVisit, made: bool, by: User) -> ProgramVisit:
 
 
 @transaction.atomic
-def decline_visit_request(*, visit_request: VisitRequest, reason: str, by: User) -> VisitRequest:
+def decline_visit_request(*, visit_request: VisitRequest, reason: str, by: Any) -> VisitRequest:
     """Decline a request with a reason the visitor is told."""
     visit_request = VisitRequest.objects.select_for_update().get(pk=visit_request.pk)
     if visit_request.status == VisitRequestStatus.DECLINED:
@@ -257,7 +257,7 @@ def decline_visit_request(*, visit_request: VisitRequest, reason: str, by: User)
 
 @transaction.atomic
 def start_application_from_visit(
-    *, visit_request: VisitRequest, user: User, kind: str
+    *, visit_request: VisitRequest, user: Any, kind: str
 ) -> Application:
     """Start a draft at the request's facility for the signed-in visitor, carrying their name,
     e-mail and phone into section 1, and link the request to their person."""

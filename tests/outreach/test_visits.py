@@ -63,7 +63,8 @@ def test_a_request_is_kept_confirmed_and_mailed_to_visitor_and_coordinators(
     made = VisitRequest.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("visits:status", args=[made.token])
-    assert made.programs == ["education", "religious"] and len(made.preferred_dates) == 2
+    assert made.programs == ["education", "religious"]
+    assert len(made.preferred_dates) == 2
     assert made.phone == "+15735550142"
     status = client.get(response["Location"]).content.decode()
     assert "Your request for a program visit was sent" in status
@@ -71,7 +72,8 @@ def test_a_request_is_kept_confirmed_and_mailed_to_visitor_and_coordinators(
     to = {tuple(m.to) for m in mail.outbox}
     assert to == {("vera@example.org",), (iac.email,)}
     visitor = next(m for m in mail.outbox if m.to == ["vera@example.org"])
-    assert made.token in visitor.body and "0 of the 3 program visits" in visitor.body
+    assert made.token in visitor.body
+    assert "0 of the 3 program visits" in visitor.body
 
 
 @pytest.mark.parametrize(
@@ -94,8 +96,10 @@ def test_bad_input_comes_back_with_every_answer_and_a_summary(
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert "There is a problem" in page and error in page
-    assert 'value="Vera"' in page and 'value="Visitor"' in page
+    assert "There is a problem" in page
+    assert error in page
+    assert 'value="Vera"' in page
+    assert 'value="Visitor"' in page
     assert VisitRequest.objects.count() == 0
 
 
@@ -225,7 +229,8 @@ def test_the_inbox_shows_the_count_and_refuses_at_the_limit(
         },
     )
 
-    assert "1 of 1 program visits made" in inbox and "limit reached" in inbox
+    assert "1 of 1 program visits made" in inbox
+    assert "limit reached" in inbox
     assert "scheduling another is refused" in inbox
     assert response.status_code == 400
     assert "invited to apply" in response.content.decode()
@@ -294,14 +299,17 @@ def test_start_an_application_carries_name_email_and_phone_into_the_draft(
     )
 
     application = Application.objects.get(person=person)
-    assert application.facility == facility and application.status == "draft"
+    assert application.facility == facility
+    assert application.status == "draft"
     assert response["Location"] == reverse(
         "applications:section", args=[application.public_id, "identity"]
     )
     section = client.get(response["Location"]).content.decode()
-    assert 'value="Vera"' in section and 'value="Visitor"' in section
+    assert 'value="Vera"' in section
+    assert 'value="Visitor"' in section
     assert 'value="vera@example.org"' in section
-    assert "573" in section and "555-0142" in section
+    assert "573" in section
+    assert "555-0142" in section
     visit_request.refresh_from_db()
     assert visit_request.person == person
 
@@ -315,7 +323,8 @@ def test_the_carry_over_never_overwrites_answers(facility: Facility) -> None:
     )
 
     person.refresh_from_db()
-    assert person.first_name == "Veronica" and person.last_name == "Visitor"
+    assert person.first_name == "Veronica"
+    assert person.last_name == "Visitor"
 
 
 def test_starting_needs_the_email_sign_in(client: Client, facility: Facility) -> None:
@@ -350,4 +359,5 @@ def test_the_coordinator_sees_the_visits_on_the_application(
         detail.content.decode()
     )
     text = page.content.decode()
-    assert "1 of 3 program visits made" in text and str(VisitStatus.MADE.label) in text
+    assert "1 of 3 program visits made" in text
+    assert str(VisitStatus.MADE.label) in text

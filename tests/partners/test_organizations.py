@@ -47,7 +47,8 @@ def test_a_named_organization_joins_the_registry_unverified_at_submission(
     facility: Facility,
 ) -> None:
     draft = draft_application(facility=facility, kind=Kind.REENTRY_PARTNER)
-    assert draft.organization is None and not Organization.objects.exists()
+    assert draft.organization is None
+    assert not Organization.objects.exists()
 
     submitted = submit_application(application=draft, by=draft.person.user)
 
@@ -115,7 +116,8 @@ def test_the_search_returns_options_and_skips_merged_ones(client: Client) -> Non
 
     text = page.content.decode()
     assert page.status_code == 200
-    assert str(kept.public_id) in text and "Columbia" in text
+    assert str(kept.public_id) in text
+    assert "Columbia" in text
     assert str(gone.public_id) not in text
 
 
@@ -128,8 +130,11 @@ def test_verify_and_merge(pic_coordinator: User) -> None:
 
     a.refresh_from_db()
     b.refresh_from_db()
-    assert a.is_verified and a.verified_by == pic_coordinator and a.verified_at
-    assert b.status == OrganizationStatus.MERGED and b.current == a
+    assert a.is_verified
+    assert a.verified_by == pic_coordinator
+    assert a.verified_at
+    assert b.status == OrganizationStatus.MERGED
+    assert b.current == a
     assert find_or_create_unverified(name="b", kind="nonprofit", by="tests") == a
     with pytest.raises(OrganizationError):
         verify_organization(organization=b, by=pic_coordinator)
@@ -231,5 +236,6 @@ def test_the_verification_step_shows_the_registry_status_and_links_it(
     page = client.get(reverse("staff:application", args=[application.reference])).content.decode()
 
     assert "Organisation verification" in page
-    assert "In the registry" in page and "Not verified yet" in page
+    assert "In the registry" in page
+    assert "Not verified yet" in page
     assert reverse("organizations:detail", args=[organization.public_id]) in page

@@ -134,3 +134,24 @@ def test_the_demo_shows_a_corrected_background_check(demo_facilities: None) -> N
     assert superseded.supersede_reason
     assert superseded.step.application.person.last_name == "Okafor"
     assert all(c.performed_by for c in BackgroundCheck.objects.all())
+
+
+def test_demo_has_visits_and_an_organization_at_two_facilities(
+    demo_facilities: None, settings: LazySettings
+) -> None:
+    from outreach import visits
+    from outreach.models import VisitRequest
+    from partners.models import Organization
+
+    settings.DEBUG = True
+    run_demo()
+    run_demo()  # idempotent
+
+    casey = VisitRequest.objects.get(email="casey.morgan@demo.test")
+    tally = visits.tally(casey.facility, casey.email)
+    assert (tally.made, tally.booked) == (2, 1)
+    assert VisitRequest.objects.filter(status="new").exists()
+    organization = Organization.objects.get(normalized_name="jobs for tomorrow")
+    assert organization.is_verified
+    facilities = set(organization.applications.values_list("facility__code", flat=True))
+    assert facilities == {"ACC", "BCC"}

@@ -25,6 +25,10 @@ from applications.models import Application, Person, PossibleDuplicate
 from applications.services import add_document, flag_possible_duplicates, submit_application
 from facilities.access import Capability
 from facilities.models import Facility, Membership, Role
+from outreach import visits
+from outreach.models import ProgramVisit, VisitRequest
+from partners.models import Organization
+from partners.services import find_or_create_unverified
 from screening import services
 from screening.models import ScreeningStep, StepKind
 from tests.conftest import member
@@ -36,10 +40,6 @@ from tests.screening.helpers import (
     in_review,
     make_application,
 )
-from outreach import visits
-from outreach.models import ProgramVisit, VisitRequest
-from partners.models import Organization
-from partners.services import find_or_create_unverified
 from volunteers import activation
 from volunteers.activation import record_tb_test
 from volunteers.models import Course, Enrollment, FacilityAccess, TrainingSession

@@ -10,6 +10,7 @@ from django.db import transaction
 from accounts.models import User
 from facilities.models import Facility, Role
 from facilities.services import assign_coordinator, make_pic_coordinator
+from outreach.visits_demo import create_demo_outreach
 from screening.demo import create_demo_applications
 
 DEMO_PASSWORD = "pic-demo-2026"  # noqa: S105 - a published demo login, refused outside DEBUG
@@ -108,6 +109,8 @@ class Command(BaseCommand):
         made = create_demo_applications(coordinators)
         if made:
             self.stdout.write(f"Demo applications: {made} in every status.")
+        if create_demo_outreach(pic=pic, coordinators=coordinators):
+            self.stdout.write("Demo program visits and a verified partner organization.")
         self.stdout.write(self.style.SUCCESS("Demo logins (staff sign-in at /staff/login/):"))
         self.stdout.write(f"  PIC Coordinator (statewide)   {pic.email:<24} {DEMO_PASSWORD}")
         for c in COORDINATORS:
