@@ -10,6 +10,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applications import sections as S
@@ -63,6 +64,7 @@ def _by_token(token: str) -> VisitRequest:
 
 @login_not_required
 @require_GET
+@cache_control(private=True, no_store=True)  # the visitor's details, behind a secret link
 def status(request: HttpRequest, token: str) -> HttpResponse:
     visit_request = _by_token(token)
     context = {

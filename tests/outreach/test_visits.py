@@ -337,6 +337,12 @@ def test_starting_needs_the_email_sign_in(client: Client, facility: Facility) ->
     assert response["Location"].startswith(reverse("applications:sign_in"))
 
 
+def test_the_status_page_is_never_cached(client: Client, facility: Facility) -> None:
+    response = client.get(reverse("visits:status", args=[new_request(facility).token]))
+
+    assert "no-store" in response["Cache-Control"]
+
+
 def test_an_unknown_token_is_a_404(client: Client) -> None:
     assert client.get(reverse("visits:status", args=["nope"])).status_code == 404
 
