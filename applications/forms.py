@@ -27,6 +27,7 @@ from applications.models import (
 )
 from facilities.forms import FacilityChoiceField
 from facilities.models import Facility
+from partners.models import Organization, OrganizationKind
 
 Label = str | StrPromise
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -265,21 +266,92 @@ class VolunteerOrganisationForm(SectionForm):
 
 
 class OrganisationType(forms.ChoiceField):
-    CHOICES = [
-        ("nonprofit", _("Nonprofit")),
-        ("faith_based", _("Faith-based")),
-        ("employer", _("Employer")),
-        ("school", _("School")),
-        ("government", _("Government")),
-    ]
+    CHOICES = OrganizationKind.choices
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(choices=self.CHOICES, **kwargs)
 
 
-class ReentryOrganisationForm(SectionForm):
-    organisation_name = text(_("Partner organization"))
-    organisation_type = OrganisationType(label=_("Type of organization"))
+class OrganizationSelect(forms.Select):
+    """A plain select of the registry, with a search box htmx uses to narrow it as one types
+    (without JavaScript the whole list is there, and the name box below takes a new one)."""
+
+    template_name = "partners/organization_select.html"
+
+    def __init__(self, kinds: list[str], attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs)
+        self.kinds = kinds
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["kinds"] = ",".join(self.kinds)
+        return context
+
+
+def _registry_choices(kinds: list[str]) -> Any:
+    def choices() -> list[tuple[str, Any]]:
+        rows = Organization.objects.choosable(kinds).values_list("public_id", "name", "city")
+        listed = [(str(pk), f"{name} ({city})" if city else name) for pk, name, city in rows]
+        return [("", _("Not listed: I name it below")), *listed]
+
+    return choices
+
+
+class RegistryChoiceField(forms.ChoiceField):
+    """One organization of the registry, by its public id (answers are stored as JSON).
+    On screen only: the paper form and the PDF ask for the name."""
+
+    screen_only = True
+
+    def __init__(self, *, kinds: list[str], **kwargs: Any) -> None:
+        super().__init__(
+            choices=_registry_choices(kinds),
+            required=False,
+            widget=OrganizationSelect(kinds),
+            **kwargs,
+        )
+
+    def organization(self, value: str) -> Organization | None:
+        return Organization.objects.filter(public_id=value).first() if value else None
+
+
+class RegistryMixin(forms.Form):
+    """Choose the organization from the registry, or name a new one (typed name and kind)."""
+
+    name_field = ""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen = self.fields["organization"].organization(data.get("organization", ""))  # type: ignore[attr-defined]
+        if chosen is not None:
+            data[self.name_field] = chosen.name
+            if "organisation_type" in self.fields:
+                data["organisation_type"] = chosen.kind
+        elif not data.get(self.name_field) and self.name_field not in self.errors:
+            self.add_error(
+                self.name_field, _("Choose the organization from the list, or type its name.")
+            )
+        elif "organisation_type" in self.fields and not data.get("organisation_type"):
+            self.add_error("organisation_type", _("Choose the type of the new organization."))
+        return data
+
+
+class ReentryOrganisationForm(RegistryMixin, SectionForm):
+    name_field = "organisation_name"
+    organization = RegistryChoiceField(
+        kinds=[],
+        label=_("Partner organization from the registry"),
+        help_text=_("Type to search the list."),
+    )
+    organisation_name = text(
+        _("Partner organization"),
+        required=False,
+        help_text=_(
+            "If it is not in the list, type its name: the PIC Coordinator adds it to the "
+            "registry and verifies it."
+        ),
+    )
+    organisation_type = OrganisationType(label=_("Type of organization"), required=False)
     role = text(_("Your role in the organization"))
     reference_name = text(_("Reference: name"), max_length=120)
     reference_relationship = text(_("Reference: how they know you"))
@@ -287,8 +359,21 @@ class ReentryOrganisationForm(SectionForm):
     reference_email = forms.EmailField(label=_("Reference: e-mail"), required=False)
 
 
-class InternOrganisationForm(SectionForm):
-    school = text(_("School"))
+class InternOrganisationForm(RegistryMixin, SectionForm):
+    name_field = "school"
+    organization = RegistryChoiceField(
+        kinds=[OrganizationKind.SCHOOL],
+        label=_("School from the registry"),
+        help_text=_("Type to search the list."),
+    )
+    school = text(
+        _("School"),
+        required=False,
+        help_text=_(
+            "If it is not in the list, type its name: the PIC Coordinator adds it to the "
+            "registry and verifies it."
+        ),
+    )
     program = text(_("Program or degree"))
     supervisor_name = text(_("Academic supervisor: name"), max_length=120)
     supervisor_email = forms.EmailField(label=_("Academic supervisor: e-mail"))
@@ -300,7 +385,7 @@ class InternOrganisationForm(SectionForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
+        data = super().clean()
         start, end = data.get("term_start"), data.get("term_end")
         if start and end and end < start:
             self.add_error("term_end", _("The internship must end after it starts."))

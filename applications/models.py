@@ -238,6 +238,15 @@ class Application(models.Model):
     answers = models.JSONField(default=dict, blank=True)
     last_section = models.CharField(max_length=32, blank=True)
     signature_name = models.CharField(max_length=200, blank=True)
+    # The registry's organization a reentry partner represents (or an intern's school):
+    # chosen in the organization section, or made unverified at submission from a new name.
+    organization = models.ForeignKey(
+        "partners.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
     signed_on = models.DateField(null=True, blank=True)
     revised_on = models.DateField(null=True, blank=True)
     # Flags, computed at submission (and on each answered information request).

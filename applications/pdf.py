@@ -215,6 +215,8 @@ def _grid(
     for index, (name, form_field) in enumerate(_fields(kind, slug)):
         if name in (skip or set()) or name in (SIGNATURE_FIELD,):
             continue
+        if getattr(form_field, "screen_only", False):
+            continue  # a list from the registry: the name box below carries the answer
         cell = _cell(name, form_field, None if shown is None else shown[index])
         if blank and name in BLANK_HELP and form_field.help_text:
             cell.help = str(form_field.help_text)

@@ -1,14 +1,177 @@
 """Outreach: program visits, messages to volunteers, recognition (certificates, milestones)."""
 
+import secrets
 import uuid
+from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.phonenumber import PhoneNumber
+from phonenumbers import NumberParseException
 
-from applications.models import Person, private_storage
+from applications.models import Person, ProgramArea, private_storage
 from facilities.models import Facility
 from volunteers.models import TrainingSession
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
+
+# Program visits (DESIGN rule 7) -----------------------------------------------------------
+
+
+def new_visit_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class VisitRequestStatus(models.TextChoices):
+    NEW = "new", _("Waiting for the coordinator")
+    SCHEDULED = "scheduled", _("Visits scheduled")
+    DECLINED = "declined", _("Declined")
+
+
+class VisitRequestQuerySet(models.QuerySet["VisitRequest"]):
+    def visible_to(self, user: "User | AnonymousUser", cap: str) -> "VisitRequestQuerySet":
+        from facilities.access import facilities_for
+
+        return self.filter(facility__in=facilities_for(user, cap))
+
+    def for_email(self, email: str) -> "VisitRequestQuerySet":
+        return self.filter(email__iexact=email.strip())
+
+
+class VisitRequest(models.Model):
+    """A visitor asking a facility for program visits; the visitor has no login, so the
+    unguessable token is their way back to it (the status page, the application start)."""
+
+    token = models.CharField(max_length=64, unique=True, default=new_visit_token, editable=False)
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="visit_requests")
+    first_name = models.CharField(_("first name"), max_length=60)
+    last_name = models.CharField(_("last name"), max_length=60)
+    email = models.EmailField(_("e-mail address"), db_index=True)
+    phone = models.CharField(_("phone"), max_length=40)
+    programs = models.JSONField(_("programs of interest"), default=list)
+    preferred_dates = models.JSONField(_("preferred dates"), default=list)
+    message = models.TextField(_("message"), blank=True)
+    status = models.CharField(
+        max_length=12, choices=VisitRequestStatus.choices, default=VisitRequestStatus.NEW
+    )
+    decline_reason = models.TextField(blank=True)
+    declined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    declined_at = models.DateTimeField(null=True, blank=True)
+    # Set when the visitor starts an application from the request (their person).
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="visit_requests"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = VisitRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=VisitRequestStatus.values),
+                name="visit_request_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=VisitRequestStatus.DECLINED)
+                | ~models.Q(decline_reason=""),
+                name="visit_request_decline_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} — {self.facility.code}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def preferred_days(self) -> list[date]:
+        return [date.fromisoformat(day) for day in self.preferred_dates]
+
+    @property
+    def phone_display(self) -> str:
+        try:
+            return str(PhoneNumber.from_string(self.phone).as_national) if self.phone else ""
+        except NumberParseException:
+            return self.phone
+
+    @property
+    def program_labels(self) -> list[str]:
+        labels = dict(ProgramArea.choices)
+        return [str(labels.get(p, p)) for p in self.programs]
+
+
+class VisitStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    MADE = "made", _("Made")
+    MISSED = "missed", _("Missed")
+
+
+class ProgramVisitQuerySet(models.QuerySet["ProgramVisit"]):
+    def visible_to(self, user: "User | AnonymousUser", cap: str) -> "ProgramVisitQuerySet":
+        from facilities.access import facilities_for
+
+        return self.filter(facility__in=facilities_for(user, cap))
+
+    def counted(self) -> "ProgramVisitQuerySet":
+        """Visits that use up the allowance: made ones, and booked ones not yet recorded."""
+        return self.filter(status__in=[VisitStatus.MADE, VisitStatus.SCHEDULED])
+
+    def of_visitor(self, facility: Facility, email: str) -> "ProgramVisitQuerySet":
+        return self.filter(facility=facility, request__email__iexact=email.strip())
+
+
+class ProgramVisit(models.Model):
+    request = models.ForeignKey(VisitRequest, on_delete=models.CASCADE, related_name="visits")
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="program_visits")
+    on = models.DateField(_("date"))
+    at = models.TimeField(_("time"))
+    program = models.CharField(_("program"), max_length=24, choices=ProgramArea.choices)
+    escort = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="escorted_visits",
+        verbose_name=_("escorting staff member"),
+    )
+    status = models.CharField(
+        max_length=12, choices=VisitStatus.choices, default=VisitStatus.SCHEDULED
+    )
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProgramVisitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["on", "at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=VisitStatus.values), name="program_visit_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(program__in=ProgramArea.values),
+                name="program_visit_program_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request.full_name} — {self.facility.code} {self.on}"
+
 
 # Messages to volunteers and recognition ---------------------------------------------------
 # (outreach/messages*.py and outreach/recognition*.py read and write these.)

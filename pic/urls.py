@@ -6,6 +6,7 @@ from accounts.urls import staff_patterns as account_staff_patterns
 from applications.urls import form_patterns
 from facilities.urls import staff_patterns as facility_staff_patterns
 from outreach import messages_urls, recognition_urls
+from outreach.visit_urls import staff_patterns as visit_staff_patterns
 from pic import views
 from screening.urls import staff_patterns as screening_staff_patterns
 
@@ -21,10 +22,14 @@ urlpatterns = [
     path("account/", include("applications.urls")),
     path("account/", include("volunteers.portal_urls")),
     path("forms/", include((form_patterns, "forms"))),
+    path("organizations/", include("partners.urls")),
+    path("visits/", include("outreach.visit_urls")),
     path("staff/reports/", include("reports.urls")),
     path("staff/", include((staff_patterns, "staff"))),
     path("staff/", include("volunteers.urls")),
     path("kiosk/", include("volunteers.kiosk_urls")),
+    path("staff/", include((visit_staff_patterns, "visits_staff"))),
+    path("staff/organizations/", include("outreach.organization_urls")),
     path("staff/", include(messages_urls.staff_patterns)),
     path("account/", include((messages_urls.portal_patterns, "outreach_portal"))),
     path("staff/", include(recognition_urls.staff_patterns)),

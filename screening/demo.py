@@ -216,6 +216,8 @@ def create_demo_applications(coordinators: dict[str, User]) -> int:
         },
     )
     _submitted(bcc, Kind.STUDENT_INTERN, "Ava", "Brooks", days_ago=6)
+    # A second representative of the organization Marcus Hill named (the registry links them).
+    _submitted(bcc, Kind.REENTRY_PARTNER, "Keisha", "Grant", days_ago=4)
     _in_review(
         coordinators["PP02"],
         pp02,

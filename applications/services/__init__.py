@@ -38,6 +38,7 @@ from applications.services.errors import (
 from applications.services.people import (
     flag_possible_duplicates,
     person_for_login,
+    prefill_identity,
     save_identity,
 )
 from applications.services.signin import (
@@ -85,6 +86,7 @@ __all__ = [
     "next_reference",
     "pending_data",
     "person_for_login",
+    "prefill_identity",
     "remove_document",
     "request_information",
     "request_sign_in_link",

@@ -24,6 +24,7 @@ from applications.services.errors import AlreadyLive, ApplicationError, NotEdita
 from applications.services.people import save_identity
 from applications.services.status import append_event
 from facilities.models import Facility
+from partners.models import Organization
 
 PENDING = "_pending"
 # Inside PENDING: identifiers typed into section 1 while it had errors (Fernet tokens).
@@ -91,6 +92,11 @@ def save_section(
     if slug == S.PLACEMENT:
         application.access_level_requested = cleaned["access_level_requested"]
         application.program_area = cleaned["program_area"]
+    if slug == S.ORGANISATION and "organization" in cleaned:
+        chosen = cleaned["organization"]
+        application.organization = (
+            Organization.objects.filter(public_id=chosen).first() if chosen else None
+        )
     if entries is not None:
         _replace_entries(application, slug, entries)
     pending = application.answers.get(PENDING, {})

@@ -41,6 +41,21 @@ def person_for_login(*, user: User) -> Person:
 
 
 @transaction.atomic
+def prefill_identity(*, person: Person, values: dict[str, str], by: Any) -> Person:
+    """Fill the person's empty contact fields (first and last name, e-mail, phone) from what
+    they told us elsewhere, never overwriting an answer; section 1 then shows them."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    changed = []
+    for name in ("first_name", "last_name", "email", "phone"):
+        if values.get(name) and not getattr(person, name):
+            setattr(person, name, values[name])
+            changed.append(name)
+    if changed:
+        person.save(update_fields=[*changed, "updated_at"])
+    return person
+
+
+@transaction.atomic
 def save_identity(*, person: Person, cleaned: dict[str, Any], by: Any) -> Person:
     """Write section 1 to the person; identifiers are encrypted, kept when left empty, and
     cleared when their "remove" box is ticked."""

@@ -17,6 +17,7 @@ from applications.models import (
     Channel,
     EventKind,
     InformationRequest,
+    Kind,
     Mover,
     Status,
 )
@@ -31,6 +32,8 @@ from applications.services.errors import ApplicationError, IllegalMove, Incomple
 from applications.services.people import flag_possible_duplicates
 from applications.services.status import append_event, transition
 from facilities.models import Facility, Membership
+from partners.models import OrganizationKind
+from partners.services import find_or_create_unverified
 
 
 def _coordinator_emails(facility: Facility) -> list[str]:
@@ -62,6 +65,20 @@ def mail_applicant(application: Application, template: str, **context: Any) -> N
 
 
 @transaction.atomic
+def _name_new_organization(application: Application, *, by: Any) -> None:
+    """An organization named rather than chosen joins the registry, unverified, for the PIC
+    Coordinator to verify or merge (an existing one of that name is reused)."""
+    answers = application.answers.get(S.ORGANISATION, {})
+    if application.organization_id is not None or "organization" not in answers:
+        return
+    if application.kind == Kind.STUDENT_INTERN:
+        name, kind = answers.get("school", ""), OrganizationKind.SCHOOL
+    else:
+        name, kind = answers.get("organisation_name", ""), answers.get("organisation_type", "")
+    if name and kind in OrganizationKind.values:
+        application.organization = find_or_create_unverified(name=name, kind=kind, by=by)
+
+
 def submit_application(
     *, application: Application, by: Any, on_behalf: bool = False, now: Any = None
 ) -> Application:
@@ -96,6 +113,7 @@ def submit_application(
     locked.reference = next_reference(today.year)
     locked.signed_on = today
     locked.submitted_at = moment
+    _name_new_organization(locked, by=by)
     compute_flags(locked, today)
     locked.save()
     flag_possible_duplicates(person=locked.person)

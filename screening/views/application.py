@@ -122,6 +122,9 @@ def detail_context(
         "events": application.events.select_related("actor"),
         "steps": step_panels,
         "background_step_kind": StepKind.BACKGROUND_CHECK,
+        # The organization (or school) verification steps show the registry's entry.
+        "registry_step_kinds": [StepKind.ORGANISATION_VERIFICATION, StepKind.SCHOOL_VERIFICATION],
+        "organization": application.organization.current if application.organization else None,
         "conflicts": conflicts,
         "ban": standing_ban(application.person),
         "duplicates": duplicates.count(),

@@ -182,3 +182,24 @@ def test_the_demo_shows_a_kiosk_visit(demo_facilities: None) -> None:
     assert visit.hour_entry.status == HourStatus.PENDING
     assert str(visit.hour_entry.hours) == "3.25"  # 9:04 to 12:10, to the quarter hour
     assert visit.person.last_name == "Mendez"
+
+
+def test_demo_has_visits_and_an_organization_at_two_facilities(
+    demo_facilities: None, settings: LazySettings
+) -> None:
+    from outreach import visits
+    from outreach.models import VisitRequest
+    from partners.models import Organization
+
+    settings.DEBUG = True
+    run_demo()
+    run_demo()  # idempotent
+
+    casey = VisitRequest.objects.get(email="casey.morgan@demo.test")
+    tally = visits.tally(casey.facility, casey.email)
+    assert (tally.made, tally.booked) == (2, 1)
+    assert VisitRequest.objects.filter(status="new").exists()
+    organization = Organization.objects.get(normalized_name="jobs for tomorrow")
+    assert organization.is_verified
+    facilities = set(organization.applications.values_list("facility__code", flat=True))
+    assert facilities == {"ACC", "BCC"}

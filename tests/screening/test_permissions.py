@@ -8,7 +8,7 @@ its errors.
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -25,6 +25,10 @@ from applications.models import Application, Person, PossibleDuplicate
 from applications.services import add_document, flag_possible_duplicates, submit_application
 from facilities.access import Capability
 from facilities.models import Facility, Membership, Role
+from outreach import visits
+from outreach.models import ProgramVisit, VisitRequest
+from partners.models import Organization
+from partners.services import find_or_create_unverified
 from screening import services
 from screening.models import ScreeningStep, StepKind
 from tests.conftest import member
@@ -89,6 +93,11 @@ class Place:
     enrollment: Enrollment
     statewide: TrainingSession  # not any facility's: the same for both places
     check_id: int  # a background check on `review`, to re-run or void
+    visit_request: VisitRequest  # with one visit booked, escorted by `escort`
+    visit: ProgramVisit
+    escort: User
+    organization: Organization  # `review` represents it (a representative here only)
+    merge_target: Organization
 
     def step(self, kind: str) -> ScreeningStep:
         return self.review.screening_steps.get(step_kind=kind)
@@ -172,7 +181,46 @@ def _place(facility: Facility, by: User, statewide: TrainingSession) -> Place:
         enrollment=enrollment,
         statewide=statewide,
         check_id=check.pk,
+        **_outreach(facility, by, review),
     )
+
+
+def _outreach(facility: Facility, by: User, review: Application) -> dict[str, Any]:
+    visit_request = visits.request_visit(
+        facility=facility,
+        cleaned={
+            "first_name": "Vic",
+            "last_name": "Visitor",
+            "email": f"vic.{facility.code.lower()}@example.org",
+            "phone": None,
+            "programs": ["education"],
+            "preferred_dates": [age.today() + timedelta(days=5)],
+        },
+        ip="",
+    )
+    assert visit_request is not None
+    visit = visits.schedule_visit(
+        visit_request=visit_request,
+        on=age.today() + timedelta(days=6),
+        at=time(10, 0),
+        program="education",
+        escort=by,
+        by=by,
+    )
+    organization = find_or_create_unverified(
+        name=f"Friends of {facility.code}", kind="nonprofit", by="tests"
+    )
+    Application.objects.filter(pk=review.pk).update(organization=organization)
+    merge_target = find_or_create_unverified(
+        name=f"Target {facility.code}", kind="nonprofit", by="tests"
+    )
+    return {
+        "visit_request": visit_request,
+        "visit": visit,
+        "escort": by,
+        "organization": organization,
+        "merge_target": merge_target,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -535,6 +583,57 @@ ROUTES = [
         lambda p: {"person": p.pending.person.pk},
         302,
         scoped=False,
+        cap_first=True,
+    ),
+    # Program visits and partner organizations (outreach/).
+    Route("visits_staff:inbox", "get", VIEW, code),
+    Route(
+        "visits_staff:schedule",
+        "post",
+        RECORD,
+        lambda p: {"code": p.facility.code, "pk": p.visit_request.pk},
+        lambda p: {
+            "on": (age.today() + timedelta(days=9)).isoformat(),
+            "at": "14:00",
+            "program": "religious",
+            "escort": p.escort.pk,
+        },
+        302,
+    ),
+    Route(
+        "visits_staff:decline",
+        "post",
+        RECORD,
+        lambda p: {"code": p.facility.code, "pk": p.visit_request.pk},
+        lambda p: {"reason": "No escort is free this season."},
+        302,
+    ),
+    Route(
+        "visits_staff:record",
+        "post",
+        RECORD,
+        lambda p: {"code": p.facility.code, "pk": p.visit.pk},
+        lambda p: {"outcome": "made"},
+        302,
+    ),
+    Route("visits_staff:application_visits", "get", VIEW, ref("review")),
+    Route("organizations:list", "get", VIEW, scoped=False),
+    Route("organizations:detail", "get", VIEW, lambda p: {"public_id": p.organization.public_id}),
+    Route(
+        "organizations:verify",
+        "post",
+        PROGRAM,
+        lambda p: {"public_id": p.organization.public_id},
+        success=302,
+        cap_first=True,
+    ),
+    Route(
+        "organizations:merge",
+        "post",
+        PROGRAM,
+        lambda p: {"public_id": p.organization.public_id},
+        lambda p: {"into": str(p.merge_target.public_id)},
+        302,
         cap_first=True,
     ),
 ]

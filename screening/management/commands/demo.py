@@ -11,6 +11,7 @@ from accounts.models import User
 from facilities.models import Facility, Role
 from facilities.services import assign_coordinator, make_pic_coordinator
 from outreach.demo import create_demo_outreach
+from outreach.visits_demo import create_demo_outreach as create_demo_visits
 from reports.demo import create_demo_regions
 from screening.demo import create_demo_applications
 
@@ -113,6 +114,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo applications: {made} in every status.")
         if create_demo_outreach(coordinators, f"{PIC_COORDINATOR[1]} {PIC_COORDINATOR[2]}"):
             self.stdout.write("Demo outreach: a message sent and certificates for ACC.")
+        if create_demo_visits(pic=pic, coordinators=coordinators):
+            self.stdout.write("Demo program visits and a verified partner organization.")
         self.stdout.write(self.style.SUCCESS("Demo logins (staff sign-in at /staff/login/):"))
         self.stdout.write(f"  PIC Coordinator (statewide)   {pic.email:<24} {DEMO_PASSWORD}")
         for c in COORDINATORS:
