@@ -11,5 +11,6 @@ urlpatterns = [
 # Mounted under /staff/ in the "staff" namespace by pic/urls.py.
 staff_patterns = [
     path("facilities/", views.staff_home, name="facilities"),
+    path("statewide/", views.statewide, name="statewide"),
     path("facilities/<str:code>/", views.staff_facility, name="facility"),
 ]

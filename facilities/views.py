@@ -87,3 +87,10 @@ def staff_facility(request: HttpRequest, facility: Facility) -> HttpResponse:
         "facilities/staff_facility.html",
         {"facility": facility, "memberships": memberships},
     )
+
+
+@require_GET
+@staff_required(Capability.PROGRAM)
+def statewide(request: HttpRequest) -> HttpResponse:
+    """The PIC Coordinator's statewide work in one place (the header holds only the daily)."""
+    return render(request, "facilities/statewide.html")
