@@ -266,6 +266,44 @@ def session_kwargs(p: Place) -> dict[str, Any]:
     return {"code": p.facility.code, "session_id": p.session.pk}
 
 
+def _version(kind: str) -> Any:
+    """A published agreement, made inside the test's savepoint (the module's world has
+    none, so activation there needs no signature)."""
+    from volunteers.services.agreements import publish_version
+
+    return publish_version(
+        by="tests", kind=kind, title=kind, text_en="Text.", effective_on=age.today()
+    )
+
+
+def _scan() -> SimpleUploadedFile:
+    return SimpleUploadedFile("scan.pdf", b"%PDF-1.4 paper", "application/pdf")
+
+
+def signature_kwargs(p: Place) -> dict[str, Any]:
+    from volunteers.services.agreements import record_paper_signature
+
+    signature = record_paper_signature(
+        person=p.pending.person,
+        version=_version("service_agreement"),
+        signed_name=p.pending.person.full_name,
+        signed_on=age.today(),
+        scan=_scan(),
+        by="tests",
+    )
+    return {"code": p.facility.code, "grant_id": p.pending.pk, "signature_id": signature.pk}
+
+
+def paper_signature(p: Place) -> dict[str, Any]:
+    return {
+        "version": _version("prea").pk,
+        "signed_name": p.pending.person.full_name,
+        "signed_on": age.today().isoformat(),
+        "language": "en",
+        "scan": _scan(),
+    }
+
+
 def new_session(p: Place) -> dict[str, Any]:
     return {
         "course": Course.objects.get(code="prea").pk,
@@ -496,6 +534,35 @@ ROUTES = [
         RECORD,
         lambda p: {**session_kwargs(p), "enrollment_id": p.enrollment.pk},
         success=302,
+    ),
+    Route("volunteers:clearance", "get", VIEW, code),
+    Route("volunteers:clearance_pdf", "get", VIEW, code),
+    Route("volunteers:clearance_csv", "get", VIEW, code),
+    Route("volunteers:access_agreements", "get", VIEW, grant_kwargs("pending")),
+    Route("volunteers:access_agreement_pdf", "get", VIEW, signature_kwargs),
+    Route("volunteers:access_agreement_scan", "get", VIEW, signature_kwargs),
+    Route(
+        "volunteers:access_agreement_paper",
+        "post",
+        RECORD,
+        grant_kwargs("pending"),
+        paper_signature,
+        302,
+    ),
+    Route("volunteers:agreements", "get", PROGRAM, scoped=False, cap_first=True),
+    Route(
+        "volunteers:agreement_publish",
+        "post",
+        PROGRAM,
+        data=lambda p: {
+            "kind": "confidentiality",
+            "title": "Confidentiality",
+            "text_en": "Keep it.",
+            "effective_on": age.today().isoformat(),
+        },
+        success=302,
+        scoped=False,
+        cap_first=True,
     ),
     Route("volunteers:statewide_sessions", "get", PROGRAM, scoped=False, cap_first=True),
     Route(
