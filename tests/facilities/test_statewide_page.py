@@ -11,6 +11,9 @@ from tests.factories import MembershipFactory, StaffUserFactory
 
 pytestmark = pytest.mark.django_db
 
+# The staff-wide matrix (tests/screening/test_permissions.py) reads what this file covers.
+ROUTES = [("staff:statewide",)]
+
 
 def test_the_pic_coordinator_reaches_every_statewide_link(
     client: Client, pic_coordinator: User
