@@ -62,6 +62,13 @@ PUBLIC_STAFF_NAMES = {
     "staff:password_set",
     "staff:password_set_done",
 }
+# Staff routes whose objects this module's world does not build: each has its own matrix.
+IN_THEIR_OWN_MATRIX = {
+    # tests/volunteers/test_kiosk_staff.py
+    "volunteers:kiosk_enrol",
+    "volunteers:kiosk_revoke",
+    "volunteers:kiosk_fix",
+}
 
 
 def in_days(days: int, hours: int = 0) -> datetime:
@@ -438,6 +445,7 @@ ROUTES = [
     ),
     # Facility access, rosters and training sessions.
     Route("volunteers:roster", "get", VIEW, code),
+    Route("volunteers:kiosk", "get", VIEW, code),
     Route("volunteers:roster_csv", "get", VIEW, code),
     Route("volunteers:access", "get", VIEW, grant_kwargs("pending")),
     Route("volunteers:access_letter", "get", VIEW, grant_kwargs("active")),
@@ -599,7 +607,7 @@ def test_every_staff_url_is_in_the_matrix() -> None:
     names = {name for _route, name, _pattern in staff_routes()}
 
     assert names >= PUBLIC_STAFF_NAMES  # the exemptions are real routes
-    assert {r.name for r in ROUTES} == names - PUBLIC_STAFF_NAMES
+    assert {r.name for r in ROUTES} == names - PUBLIC_STAFF_NAMES - IN_THEIR_OWN_MATRIX
 
 
 def test_every_staff_route_wears_the_guard() -> None:

@@ -115,7 +115,7 @@ def test_the_command_prints_the_summary_then_already_ran(db: Any) -> None:
     call_command("run_daily", date="2027-03-04", stdout=out)
     assert out.getvalue().strip() == (
         "Sweep for 2027-03-04 done (expire_access: 0, contact_eligibility: 0, "
-        "expiring_items: 0, overdue_information_requests: 0, emails: 0)."
+        "expiring_items: 0, close_open_visits: 0, overdue_information_requests: 0, emails: 0)."
     )
 
     again = StringIO()
@@ -415,6 +415,7 @@ def test_nothing_due_sends_nothing(facility: Facility, iac: User, sweep: Sweep) 
         "contact_eligibility": 0,
         "overdue_information_requests": 0,
         "expiring_items": 0,
+        "close_open_visits": 0,
         "emails": 0,
     }
     assert mail.outbox == []
@@ -427,5 +428,6 @@ def test_each_app_contributes_its_jobs_lower_apps_first() -> None:
         ("volunteers.sweep", "expire_access"),
         ("volunteers.sweep", "contact_eligibility"),
         ("volunteers.sweep", "expiring_items"),
+        ("volunteers.kiosk", "close_open_visits"),
         ("screening.jobs", "overdue_information_requests"),
     ]
