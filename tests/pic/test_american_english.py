@@ -6,6 +6,7 @@ labels of models and forms. Field names, choice values and stored data keep thei
 import re
 from pathlib import Path
 
+import pytest
 from django import forms
 from django.apps import apps
 from django.conf import settings
@@ -107,6 +108,7 @@ def _form_classes() -> list[type[forms.BaseForm]]:
     ]
 
 
+@pytest.mark.django_db  # the partner-organization choices come from the registry
 def test_form_labels_help_texts_and_choices_are_in_american_english() -> None:
     found = []
     for form_class in _form_classes():

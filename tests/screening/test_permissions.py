@@ -68,6 +68,7 @@ PUBLIC_STAFF_NAMES = {
 }
 
 
+# Staff routes whose objects this module's world does not build: each has its own matrix.
 def in_days(days: int, hours: int = 0) -> datetime:
     return timezone.now() + timedelta(days=days, hours=hours)
 
@@ -524,6 +525,7 @@ ROUTES = [
     ),
     # Facility access, rosters and training sessions.
     Route("volunteers:roster", "get", VIEW, code),
+    Route("volunteers:kiosk", "get", VIEW, code),
     Route("volunteers:roster_csv", "get", VIEW, code),
     Route("volunteers:access", "get", VIEW, grant_kwargs("pending")),
     Route("volunteers:access_letter", "get", VIEW, grant_kwargs("active")),
