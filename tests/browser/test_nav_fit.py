@@ -108,3 +108,25 @@ def test_the_nav_collapses_behind_a_toggler_at_800(
     toggler.click()
     sign_out.wait_for(state="hidden")
     assert page.console_errors == [], page.console_errors
+
+
+def test_the_program_menu_opens_and_leads_to_its_pages(
+    page: Any, live_server: Any, artifacts_dir: Path, transactional_db: Any
+) -> None:
+    """The PIC Coordinator's program-wide pages sit under one menu, so the bar keeps to
+    one line; the menu opens and each item leads to its page."""
+    _sign_in(page, live_server, _users()["pic_coordinator"])
+    page.goto(f"{live_server.url}/")
+    menu = page.get_by_role("button", name="Program")
+    agreements = page.get_by_role("link", name="Agreements", exact=True)
+    assert agreements.is_hidden()
+    menu.click()
+    agreements.wait_for(state="visible")
+    assert menu.get_attribute("aria-expanded") == "true"
+    assert page.get_by_role("link", name="Statewide sessions").is_visible()
+    assert page.get_by_role("link", name="Reference data").is_visible()
+    page.screenshot(path=str(artifacts_dir / "nav-1280-program-menu.png"))
+    agreements.click()
+    page.wait_for_url("**/agreements/**")
+    assert page.locator("h1").first.is_visible()
+    assert page.console_errors == [], page.console_errors
