@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from django.template.defaultfilters import floatformat
 from django.test import Client
 from django.utils import timezone
 
@@ -139,6 +140,7 @@ def test_kiosk_visit_to_approved_hours_then_suspend_and_restore(
     )
     assert entry.hours > 0
     assert entry.worked_on == age.today()
+    assert f"{floatformat(entry.hours, '-2')} hours are waiting" in tablet.content()
     tablet.get_by_role("link", name="Done").click()
     tablet.get_by_label("Badge number").wait_for()
 
