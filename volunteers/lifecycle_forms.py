@@ -24,13 +24,27 @@ def _reason(label: Any, required: bool = True) -> forms.CharField:
     )
 
 
+class PageForm(forms.Form):
+    """One of the many forms on the access page: its own ids (`id_prefix`, and the check's
+    pk for the per-check ones), so no two fields share an id and each label names its own
+    field rather than the first form's field of that name."""
+
+    id_prefix = "action"
+
+    def __init__(self, *args: Any, id_for: Any = None, **kwargs: Any) -> None:
+        prefix = f"{self.id_prefix}-{id_for}" if id_for is not None else self.id_prefix
+        kwargs.setdefault("auto_id", f"{prefix}-%s")
+        super().__init__(*args, **kwargs)
+
+
 def _not_future(form: forms.Form, name: str) -> None:
     day = form.cleaned_data.get(name)
     if day and day > age.today():
         form.add_error(name, _("This date is in the future."))
 
 
-class SuspendForm(forms.Form):
+class SuspendForm(PageForm):
+    id_prefix = "suspend"
     reason = _reason(_("Reason for the suspension"))
     review_on = forms.DateField(
         label=_("Review on (optional)"),
@@ -46,11 +60,12 @@ class SuspendForm(forms.Form):
         return day
 
 
-class RestoreForm(forms.Form):
+class RestoreForm(PageForm):
+    id_prefix = "restore"
     note = _reason(_("Note (optional)"), required=False)
 
 
-class BadgeReturnMixin(forms.Form):
+class BadgeReturnMixin(PageForm):
     """Whether the badge came back, and when: asked of a grant that has a badge."""
 
     badge_returned = forms.ChoiceField(
@@ -85,11 +100,13 @@ class BadgeReturnMixin(forms.Form):
 
 
 class EndForm(BadgeReturnMixin):
+    id_prefix = "end"
     exit_note = _reason(_("Exit note: why the access ends"))
     field_order = ["exit_note", "badge_returned", "badge_returned_on"]
 
 
 class RevokeForm(BadgeReturnMixin):
+    id_prefix = "revoke"
     reason = _reason(_("Reason for the revocation"))
     ban = forms.BooleanField(
         label=_("Also ban statewide"),
@@ -110,16 +127,20 @@ class RevokeForm(BadgeReturnMixin):
         return data
 
 
-class RenewForm(forms.Form):
+class RenewForm(PageForm):
     """Nothing to type: the new expiry follows from the old one (or today)."""
 
+    id_prefix = "renew"
 
-class LevelForm(forms.Form):
+
+class LevelForm(PageForm):
+    id_prefix = "level"
     level = forms.ChoiceField(label=_("Level in effect"), choices=AccessLevel.choices)
     reason = _reason(_("Reason for the change"))
 
 
-class RecheckForm(forms.Form):
+class RecheckForm(PageForm):
+    id_prefix = "recheck"
     check_type = forms.ChoiceField(label=_("Check"), choices=CheckType.choices)
     run_on = forms.DateField(label=_("Date run"), widget=DateInput())
     outcome = forms.ChoiceField(label=_("Outcome"), choices=CheckOutcome.choices)
@@ -140,6 +161,8 @@ class RecheckForm(forms.Form):
 class RerunForm(RecheckForm):
     """A re-run of one check: its type is the earlier check's."""
 
+    id_prefix = "rerun"
+
     reason = _reason(_("Why it was run again"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -147,7 +170,8 @@ class RerunForm(RecheckForm):
         del self.fields["check_type"]
 
 
-class VoidForm(forms.Form):
+class VoidForm(PageForm):
+    id_prefix = "void"
     reason = _reason(_("Why this entry is void"))
 
 
@@ -215,10 +239,8 @@ def lifecycle_forms(
         "level_form": bound.get("level") or LevelForm(initial={"level": grant.level_in_effect}),
         "recheck_form": bound.get("recheck") or RecheckForm(),
         "rerun_form": bound.get("rerun"),
-        "blank_rerun": RerunForm(),
         "rerun_of": bound.get("rerun_of"),
         "void_form": bound.get("void"),
-        "blank_void": VoidForm(),
         "void_of": bound.get("void_of"),
         "can_ban": can_ban,
         "may": {

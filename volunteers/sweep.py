@@ -18,6 +18,7 @@ from typing import Any
 from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -187,11 +188,19 @@ def daily_jobs() -> list[Job]:
 def run_daily(*, today: date) -> dict[str, Any] | None:
     """Run every job for `today`; None when today's sweep already ran."""
     with transaction.atomic():
-        if SweepRun.objects.filter(day=today).exists():
+        # Claim the day first: a second run started while this one works waits on the
+        # unique day, then finds it taken and does nothing (rather than doing the jobs
+        # again and failing at the end). The jobs are idempotent by themselves too.
+        try:
+            with transaction.atomic():
+                run = SweepRun.objects.create(day=today)
+        except IntegrityError:
             return None
         digest = Digest()
         summary: dict[str, Any] = {job.__name__: job(today, digest) for job in daily_jobs()}
-        SweepRun.objects.create(day=today, summary=summary)
+        run.summary = summary
+        run.finished_at = timezone.now()
+        run.save(update_fields=["summary", "finished_at"])
         people = dict(digest.people)
         coordinators = dict(digest.coordinators)
         languages = dict(digest.languages)

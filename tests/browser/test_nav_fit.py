@@ -108,3 +108,27 @@ def test_the_nav_collapses_behind_a_toggler_at_800(
     toggler.click()
     sign_out.wait_for(state="hidden")
     assert page.console_errors == [], page.console_errors
+
+
+def test_the_statewide_page_leads_to_the_program_wide_pages(
+    page: Any, live_server: Any, artifacts_dir: Path, transactional_db: Any
+) -> None:
+    """The PIC Coordinator's program-wide pages are one link away, on the Statewide page,
+    so the bar keeps to one line (no script needed); each link there leads to its page."""
+    _sign_in(page, live_server, _users()["pic_coordinator"])
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("link", name="Statewide", exact=True).click()
+    page.wait_for_url("**/staff/statewide/")
+    page.screenshot(path=str(artifacts_dir / "nav-1280-statewide.png"))
+    for name, url in (
+        ("Statewide training sessions", "**/sessions/**"),
+        ("Agreements", "**/agreements/**"),
+        ("National Volunteer Week certificates", "**/certificates/**"),
+        ("Partner organizations", "**/organizations/**"),
+        ("Security audit log", "**/reports/audit/**"),
+    ):
+        page.goto(f"{live_server.url}/staff/statewide/")
+        page.get_by_role("link", name=name, exact=True).click()
+        page.wait_for_url(url)
+        assert page.locator("h1").first.is_visible(), name
+    assert page.console_errors == [], page.console_errors

@@ -7,6 +7,7 @@ from django.conf import LazySettings
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
+from applications import age
 from audit.models import AuditEvent
 from facilities.access import PIC_COORDINATORS_GROUP, is_pic_coordinator
 from facilities.models import Division, FacilityKind, Membership, Role
@@ -203,3 +204,18 @@ def test_demo_has_visits_and_an_organization_at_two_facilities(
     assert organization.is_verified
     facilities = set(organization.applications.values_list("facility__code", flat=True))
     assert facilities == {"ACC", "BCC"}
+
+
+def test_the_demo_active_volunteers_signed_the_current_agreements(demo_facilities: None) -> None:
+    from volunteers.agreements import unsigned_current
+    from volunteers.models import AccessStatus, AgreementVersion, FacilityAccess
+
+    run_demo("--force")
+
+    kinds = set(AgreementVersion.objects.values_list("kind", flat=True))
+    assert len(kinds) == 4
+    active = FacilityAccess.objects.filter(status=AccessStatus.ACTIVE).select_related("person")
+    assert active.exists()
+    for grant in active:
+        assert list(unsigned_current(grant.person, age.today())) == [], grant.person
+        assert grant.person.signatures.count() >= 4

@@ -35,8 +35,10 @@ from tests.volunteers.activation_helpers import (
 )
 from volunteers import activation
 from volunteers.compliance import add_months
+from volunteers.jobs import suspension_reviews
 from volunteers.models import AccessStatus, Course, FacilityAccess, Reminder, SweepRun
-from volunteers.sweep import daily_jobs, run_daily
+from volunteers.services import restore_access, suspend_access
+from volunteers.sweep import Digest, daily_jobs, run_daily
 
 pytestmark = pytest.mark.django_db
 
@@ -116,8 +118,9 @@ def test_the_command_prints_the_summary_then_already_ran(db: Any) -> None:
     call_command("run_daily", date="2027-03-04", stdout=out)
     assert out.getvalue().strip() == (
         "Sweep for 2027-03-04 done (expire_access: 0, contact_eligibility: 0, "
-        "expiring_items: 0, flag_inactivity: 0, close_open_visits: 0, agreement_reminders: 0, "
-        "overdue_information_requests: 0, emails: 0)."
+        "expiring_items: 0, flag_inactivity: 0, close_open_visits: 0, "
+        "agreement_reminders: 0, suspension_reviews: 0, overdue_information_requests: 0, "
+        "emails: 0)."
     )
 
     again = StringIO()
@@ -426,6 +429,7 @@ def test_nothing_due_sends_nothing(facility: Facility, iac: User, sweep: Sweep) 
         "flag_inactivity": 0,
         "close_open_visits": 0,
         "agreement_reminders": 0,
+        "suspension_reviews": 0,
         "emails": 0,
     }
     assert mail.outbox == []
@@ -441,5 +445,82 @@ def test_each_app_contributes_its_jobs_lower_apps_first() -> None:
         ("volunteers.sweep", "flag_inactivity"),
         ("volunteers.kiosk", "close_open_visits"),
         ("volunteers.agreement_sweep", "agreement_reminders"),
+        ("volunteers.jobs", "suspension_reviews"),
         ("screening.jobs", "overdue_information_requests"),
     ]
+
+
+# A suspension's review date ---------------------------------------------------------------
+
+
+def suspended_for_review(office: Facility, coordinator: User, review_on: date) -> FacilityAccess:
+    grant = suspend_access(
+        grant=active_grant(office, by=coordinator),
+        by=coordinator,
+        reason="Badge left in the visiting room",
+        review_on=age.today() + timedelta(days=1),
+    )
+    FacilityAccess.objects.filter(pk=grant.pk).update(review_on=review_on)
+    return FacilityAccess.objects.get(pk=grant.pk)
+
+
+def test_a_suspension_reaches_the_digest_on_its_review_date_once(
+    office: Facility, coordinator: User, sweep: Sweep
+) -> None:
+    review = age.today() + timedelta(days=14)
+    grant = suspended_for_review(office, coordinator, review)
+    other = member(FacilityFactory.create(code="SECC", tb_test_required=False), Role.IAC)
+    wanted = (
+        f"{grant.person} (badge {grant.badge_number}): the suspension (“Badge left in the "
+        f"visiting room”) is due for review on {long_date(review)}: restore, end or revoke "
+        "the access."
+    )
+
+    def digest_lines(day: date) -> list[str]:
+        mail.outbox.clear()
+        summary = sweep(day)
+        assert summary is not None
+        assert not outbox_to(other.email)  # another facility's coordinators are not told
+        return [line for m in outbox_to(coordinator.email) for line in lines_of(m)]
+
+    assert wanted not in digest_lines(review - timedelta(days=1))
+    assert wanted in digest_lines(review)
+    assert wanted not in digest_lines(review + timedelta(days=1))
+    assert outbox_to(grant.person.email) == []  # the digest is the coordinators'
+
+
+def test_a_review_date_on_a_skipped_day_still_reaches_the_digest_once(
+    office: Facility, coordinator: User
+) -> None:
+    review = age.today() + timedelta(days=3)
+    suspended_for_review(office, coordinator, review)
+    first, again = Digest(), Digest()
+    assert suspension_reviews(review + timedelta(days=2), first) == 1
+    assert suspension_reviews(review + timedelta(days=3), again) == 0
+    assert len(first.coordinators[coordinator.email]) == 1
+    assert dict(again.coordinators) == {}
+
+
+def test_restored_or_undated_suspensions_are_not_listed(
+    office: Facility, coordinator: User
+) -> None:
+    review = age.today() + timedelta(days=3)
+    restored = suspended_for_review(office, coordinator, review)
+    restore_access(grant=restored, by=coordinator)
+    suspend_access(grant=active_grant(office, by=coordinator), by=coordinator, reason="No date")
+    assert suspension_reviews(review, Digest()) == 0
+
+
+def test_a_second_suspension_with_its_own_review_date_is_listed_again(
+    office: Facility, coordinator: User
+) -> None:
+    first_review = age.today() + timedelta(days=3)
+    grant = suspended_for_review(office, coordinator, first_review)
+    assert suspension_reviews(first_review, Digest()) == 1
+    restore_access(grant=grant, by=coordinator)
+    suspend_access(
+        grant=grant, by=coordinator, reason="Again", review_on=age.today() + timedelta(days=1)
+    )
+    second_review = first_review + timedelta(days=30)
+    FacilityAccess.objects.filter(pk=grant.pk).update(review_on=second_review)
+    assert suspension_reviews(second_review, Digest()) == 1

@@ -129,7 +129,7 @@ def _check(grant: FacilityAccess, check_id: int) -> AccessCheck:
 def rerun(request: HttpRequest, facility: Facility, grant_id: int, check_id: int) -> HttpResponse:
     grant = _grant(facility, grant_id)
     earlier = _check(grant, check_id)
-    form = L.RerunForm(request.POST)
+    form = L.RerunForm(request.POST, id_for=earlier.pk)
     return _act(
         request,
         grant,
@@ -150,7 +150,7 @@ def void(request: HttpRequest, facility: Facility, grant_id: int, check_id: int)
         request,
         grant,
         "void",
-        L.VoidForm(request.POST),
+        L.VoidForm(request.POST, id_for=check.pk),
         lambda d: services.void_recheck(grant=grant, check=check, by=request.user, **d),
         _("Check voided; it stays on record, marked void."),
         void_of=check.pk,

@@ -9,8 +9,9 @@ from volunteers.sweep import run_daily
 
 class Command(BaseCommand):
     help = (
-        "The daily sweep: access expiry, contact eligibility, overdue information requests, "
-        "expiry reminders. Idempotent: a second run the same day does nothing. Run it once a "
+        "The daily sweep: access expiry, contact eligibility, expiry reminders, inactivity, "
+        "open kiosk visits, agreement reminders, suspension reviews, overdue information "
+        "requests. Idempotent: a second run the same day does nothing. Run it once a "
         "day from cron or a systemd timer (see README)."
     )
 
