@@ -1,18 +1,15 @@
 """Compliance: trainings, TB tests, agreements and access expiring within the reminder
 window (60 days) and already lapsed, by facility; each active volunteer's in-service hours."""
 
-import operator
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import reduce
 from typing import Any
 
 from django.db.models import (
     Case,
     Count,
     DecimalField,
-    Exists,
     IntegerField,
     Max,
     OuterRef,
@@ -23,6 +20,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Greatest
+from django.db.models.lookups import LessThan
 from django.utils.translation import gettext as _
 
 from facilities.models import ProgramSettings
@@ -122,23 +120,32 @@ def _training_state(courses: list[Course], today: date, window_end: date) -> Any
 
 
 def _agreement_state(today: date, window_end: date, signing_days: int) -> Any:
+    """Overdue when a version whose signing deadline has passed is unsigned; due when one
+    whose deadline falls within the window is. One correlated count per group of versions
+    (an index probe per grant), not an EXISTS per version."""
     versions = list(AgreementVersion.objects.in_effect(today)) + list(
         AgreementVersion.objects.filter(effective_on__gt=today, effective_on__lte=window_end)
     )
-    cases: list[tuple[Any, int]] = []
-    unsigned: dict[int, list[Any]] = {LAPSED: [], EXPIRING: []}
+    groups: dict[int, list[int]] = {LAPSED: [], EXPIRING: []}
     for version in versions:
         deadline = version.effective_on + timedelta(days=signing_days)
-        missing = ~Exists(
-            AgreementSignature.objects.filter(person=OuterRef("person"), version=version)
-        )
         if deadline < today:
-            unsigned[LAPSED].append(missing)
+            groups[LAPSED].append(version.pk)
         elif deadline <= window_end:
-            unsigned[EXPIRING].append(missing)
-    for state in (LAPSED, EXPIRING):
-        if unsigned[state]:
-            cases.append((reduce(operator.or_, unsigned[state]), state))
+            groups[EXPIRING].append(version.pk)
+    cases: list[tuple[Any, int]] = []
+    for state, pks in groups.items():
+        if not pks:
+            continue
+        signed = (
+            AgreementSignature.objects.filter(person=OuterRef("person"), version__in=pks)
+            .order_by()
+            .values("person")
+            .annotate(versions=Count("version", distinct=True))
+            .values("versions")
+        )
+        found = Coalesce(Subquery(signed, output_field=IntegerField()), Value(0))
+        cases.append((LessThan(found, len(pks)), state))
     return _state(cases)
 
 
