@@ -1,21 +1,26 @@
 """Compliance: trainings, TB tests, agreements and access expiring within the reminder
 window (60 days) and already lapsed, by facility; each active volunteer's in-service hours."""
 
+from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
+    Case,
     Count,
     DecimalField,
-    Exists,
+    IntegerField,
+    Max,
     OuterRef,
     Q,
     Subquery,
     Sum,
     Value,
+    When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
+from django.db.models.lookups import LessThan
 from django.utils.translation import gettext as _
 
 from facilities.models import ProgramSettings
@@ -53,54 +58,119 @@ def last_day_expiring_by(last: date, months: int) -> date:
     return day
 
 
-def _course_conditions(
-    courses: list[Course], today: date, window_end: date
-) -> tuple[dict[str, Any], Q, Q]:
-    """Annotations (latest completion per tracked course) and the lapsed / expiring tests."""
-    annotations: dict[str, Any] = {}
-    lapsed, expiring = Q(), Q()
-    any_lapsed, any_expiring = Q(pk__in=[]), Q(pk__in=[])
+LAPSED, EXPIRING, CURRENT = 2, 1, 0
+
+
+def _state(cases: list[tuple[Any, int]]) -> Any:
+    """The first matching state (lapsed before expiring), else current."""
+    if not cases:
+        return Value(CURRENT)
+    return Case(
+        *(When(condition, then=Value(state)) for condition, state in cases),
+        default=Value(CURRENT),
+        output_field=IntegerField(),
+    )
+
+
+def _worst(states: list[Any]) -> Any:
+    if not states:
+        return Value(CURRENT)
+    return states[0] if len(states) == 1 else Greatest(*states, output_field=IntegerField())
+
+
+def _training_state(courses: list[Course], today: date, window_end: date) -> Any:
+    """Per grant, the worst state over the tracked courses that apply to it: lapsed when
+    the latest completion expired (or there is none), expiring when it expires within the
+    window. Each course's subquery appears once, so the database runs it once per row."""
+    states = []
     for course in courses:
-        name = f"done_{course.pk}"
-        latest = TrainingCompletion.objects.filter(person=OuterRef("person"), course=course)
-        if course.per_facility:
-            latest = latest.filter(facility=OuterRef("facility"))
-        annotations[name] = Subquery(latest.order_by("-completed_on").values("completed_on")[:1])
         assert course.validity_months is not None
         before = last_day_expiring_before(today, course.validity_months)
         by_end = last_day_expiring_by(window_end, course.validity_months)
+        latest = TrainingCompletion.objects.filter(person=OuterRef("person"), course=course)
+        if course.per_facility:
+            latest = latest.filter(facility=OuterRef("facility"))
+        state = (
+            latest.order_by()
+            .values("person")
+            .annotate(done=Max("completed_on"))
+            .annotate(
+                state=Case(
+                    When(done__lte=before, then=Value(LAPSED)),
+                    When(done__lte=by_end, then=Value(EXPIRING)),
+                    default=Value(CURRENT),
+                    output_field=IntegerField(),
+                )
+            )
+            .values("state")
+        )
         applies = Q()
         if course.kinds:
             applies &= Q(kind__in=course.kinds)
         if course.levels:
             applies &= Q(level_approved__in=course.levels)
-        course_lapsed = applies & (Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__lte": before}))
-        course_expiring = applies & Q(**{f"{name}__gt": before, f"{name}__lte": by_end})
-        any_lapsed |= course_lapsed
-        any_expiring |= course_expiring
-    lapsed, expiring = any_lapsed, any_expiring & ~any_lapsed
-    return annotations, lapsed, expiring
+        # No completion at all: lapsed.
+        found = Coalesce(Subquery(state, output_field=IntegerField()), Value(LAPSED))
+        states.append(
+            Case(When(applies, then=found), default=Value(CURRENT), output_field=IntegerField())
+            if applies
+            else found
+        )
+    return _worst(states)
 
 
-def _agreement_conditions(
-    today: date, window_end: date, signing_days: int
-) -> tuple[dict[str, Any], Q, Q]:
+def _agreement_state(today: date, window_end: date, signing_days: int) -> Any:
+    """Overdue when a version whose signing deadline has passed is unsigned; due when one
+    whose deadline falls within the window is. One correlated count per group of versions
+    (an index probe per grant), not an EXISTS per version."""
     versions = list(AgreementVersion.objects.in_effect(today)) + list(
         AgreementVersion.objects.filter(effective_on__gt=today, effective_on__lte=window_end)
     )
-    annotations: dict[str, Any] = {}
-    overdue, due = Q(pk__in=[]), Q(pk__in=[])
+    groups: dict[int, list[int]] = {LAPSED: [], EXPIRING: []}
     for version in versions:
-        name = f"signed_{version.pk}"
-        annotations[name] = Exists(
-            AgreementSignature.objects.filter(person=OuterRef("person"), version=version)
-        )
         deadline = version.effective_on + timedelta(days=signing_days)
         if deadline < today:
-            overdue |= Q(**{name: False})
+            groups[LAPSED].append(version.pk)
         elif deadline <= window_end:
-            due |= Q(**{name: False})
-    return annotations, overdue, due & ~overdue
+            groups[EXPIRING].append(version.pk)
+    cases: list[tuple[Any, int]] = []
+    for state, pks in groups.items():
+        if not pks:
+            continue
+        signed = (
+            AgreementSignature.objects.filter(person=OuterRef("person"), version__in=pks)
+            .order_by()
+            .values("person")
+            .annotate(versions=Count("version", distinct=True))
+            .values("versions")
+        )
+        found = Coalesce(Subquery(signed, output_field=IntegerField()), Value(0))
+        cases.append((LessThan(found, len(pks)), state))
+    return _state(cases)
+
+
+def _tb_state(today: date, window_end: date) -> Any:
+    """Lapsed: the latest test is not clear or no longer valid (or there is none);
+    expiring: it stops being valid within the window. Only where the facility asks."""
+    latest = (
+        TBTest.objects.filter(person=OuterRef("person"))
+        .order_by("-tested_on", "-pk")
+        .annotate(
+            state=Case(
+                When(~Q(result__in=CLEAR) | Q(valid_until__lt=today), then=Value(LAPSED)),
+                When(valid_until__lte=window_end, then=Value(EXPIRING)),
+                default=Value(CURRENT),
+                output_field=IntegerField(),
+            )
+        )
+        .values("state")[:1]
+    )
+    found = Coalesce(Subquery(latest, output_field=IntegerField()), Value(LAPSED))
+    return Case(
+        When(facility__tb_test_required=True, then=found),
+        default=Value(CURRENT),
+        output_field=IntegerField(),
+    )
 
 
 def by_facility(scope: Scope) -> Table:
@@ -110,46 +180,40 @@ def by_facility(scope: Scope) -> Table:
     courses = list(
         Course.objects.filter(
             is_active=True, validity_months__isnull=False, annual_hours_required__isnull=True
-        )
+        ).order_by("pk")
     )
-    course_annotations, training_lapsed, training_expiring = _course_conditions(
-        courses, today, window_end
-    )
-    agreement_annotations, agreement_overdue, agreement_due = _agreement_conditions(
-        today, window_end, settings.agreement_signing_days
-    )
-    latest_tb = TBTest.objects.filter(person=OuterRef("person")).order_by("-tested_on", "-pk")
-    active = (
+    # One row per facility and combination of states (a few hundred at most), each
+    # state computed once per grant: grouping by the states, not filtering on them,
+    # keeps the per-person subqueries from being repeated in every count.
+    combinations = (
         grants(scope)
         .filter(status=AccessStatus.ACTIVE)
         .annotate(
-            tb_until=Subquery(latest_tb.values("valid_until")[:1]),
-            tb_result=Subquery(latest_tb.values("result")[:1]),
-            **course_annotations,
-            **agreement_annotations,
+            access_state=Case(
+                When(expires_on__gte=today, expires_on__lte=window_end, then=Value(EXPIRING)),
+                default=Value(CURRENT),
+                output_field=IntegerField(),
+            ),
+            tb_state=_tb_state(today, window_end),
+            training_state=_training_state(courses, today, window_end),
+            agreement_state=_agreement_state(today, window_end, settings.agreement_signing_days),
         )
+        .values("facility", "access_state", "tb_state", "training_state", "agreement_state")
+        .annotate(count=Count("pk"))
+        .order_by()
     )
-    tb_lapsed = Q(facility__tb_test_required=True) & (
-        Q(tb_until__isnull=True) | Q(tb_until__lt=today) | ~Q(tb_result__in=CLEAR)
-    )
-    tb_expiring = Q(
-        facility__tb_test_required=True,
-        tb_result__in=CLEAR,
-        tb_until__gte=today,
-        tb_until__lte=window_end,
-    )
-    figures = grouped(
-        active,
-        "facility",
-        active=Count("pk"),
-        access_expiring=Count("pk", filter=Q(expires_on__gte=today, expires_on__lte=window_end)),
-        tb_expiring=Count("pk", filter=tb_expiring),
-        tb_lapsed=Count("pk", filter=tb_lapsed),
-        training_expiring=Count("pk", filter=training_expiring),
-        training_lapsed=Count("pk", filter=training_lapsed),
-        agreement_due=Count("pk", filter=agreement_due),
-        agreement_overdue=Count("pk", filter=agreement_overdue),
-    )
+    figures: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in combinations:  # aggregated rows, not grants
+        values = figures[row["facility"]]
+        count = row["count"]
+        values["active"] += count
+        values["access_expiring"] += count * (row["access_state"] == EXPIRING)
+        for name in ("tb", "training", "agreement"):
+            values[f"{name}_lapsed"] += count * (row[f"{name}_state"] == LAPSED)
+            values[f"{name}_expiring"] += count * (row[f"{name}_state"] == EXPIRING)
+    for values in figures.values():
+        values["agreement_overdue"] = values.pop("agreement_lapsed", 0)
+        values["agreement_due"] = values.pop("agreement_expiring", 0)
     expired = grouped(
         grants(scope).filter(status=AccessStatus.EXPIRED), "facility", expired=Count("pk")
     )
