@@ -235,7 +235,7 @@ def test_the_verification_step_shows_the_registry_status_and_links_it(
 
     page = client.get(reverse("staff:application", args=[application.reference])).content.decode()
 
-    assert "Organisation verification" in page
+    assert "Organization verification" in page
     assert "In the registry" in page
     assert "Not verified yet" in page
     assert reverse("organizations:detail", args=[organization.public_id]) in page
