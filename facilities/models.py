@@ -96,6 +96,10 @@ class FacilityQuerySet(models.QuerySet["Facility"]):
         """Ordered as natural_key reads the names, in the database (for a paginated list such
         as the admin's): the facility table is small, so its natural ranks fit one CASE."""
         ranked = naturally_sorted(Facility.objects.only("pk", "name"))
+        if not ranked:
+            # A CASE of no WHEN compiles to its bare default, and PostgreSQL reads
+            # "ORDER BY 0" as a column position.
+            return self.alias(natural_rank=models.Value(0)).order_by("name")
         rank = models.Case(
             *[models.When(pk=f.pk, then=models.Value(i)) for i, f in enumerate(ranked)],
             default=models.Value(len(ranked)),

@@ -64,7 +64,6 @@ def mail_applicant(application: Application, template: str, **context: Any) -> N
     )
 
 
-@transaction.atomic
 def _name_new_organization(application: Application, *, by: Any) -> None:
     """An organization named rather than chosen joins the registry, unverified, for the PIC
     Coordinator to verify or merge (an existing one of that name is reused)."""
@@ -79,6 +78,7 @@ def _name_new_organization(application: Application, *, by: Any) -> None:
         application.organization = find_or_create_unverified(name=name, kind=kind, by=by)
 
 
+@transaction.atomic
 def submit_application(
     *, application: Application, by: Any, on_behalf: bool = False, now: Any = None
 ) -> Application:

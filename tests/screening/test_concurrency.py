@@ -19,7 +19,7 @@ from volunteers.models import FacilityAccess
 
 ALREADY_MOVED = re.compile(
     r"This application was already moved to “(Approved|Declined)” by \S+@\S+ "
-    r"at \d{4}-\d{2}-\d{2} \d{2}:\d{2}\."
+    r"at [A-Z][a-z]+ \d{1,2}, \d{4}, \d{1,2}:\d{2} [AP]\.?M\.?\."  # as people read times
 )
 
 
