@@ -167,7 +167,7 @@ def roster_csv(request: HttpRequest, facility: Facility) -> HttpResponse:
         items = {i.key: i for i in row["items"]}
         writer.writerow(
             [
-                _safe(str(grant.person)),
+                str(grant.person),
                 grant.get_status_display(),
                 grant.get_kind_display(),
                 grant.get_level_approved_display(),
@@ -183,8 +183,3 @@ def roster_csv(request: HttpRequest, facility: Facility) -> HttpResponse:
             ]
         )
     return response
-
-
-def _safe(value: str) -> str:
-    """Keep a spreadsheet from running a cell as a formula (CSV injection)."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
