@@ -49,7 +49,6 @@ COOKIE_MAX_AGE = 60 * 60 * 24 * 400
 # Guessing badge numbers is what the limit stops: few refusals, and a generous cap on all
 # attempts so a group arriving at once still gets in.
 REFUSED_LIMIT, ALL_LIMIT, WINDOW_SECONDS = 10, 120, 600
-MAX_HOURS_A_DAY = Decimal(16)
 QUARTER = 15  # minutes
 STALE_VISIT_NOTE = "no sign-out"
 
