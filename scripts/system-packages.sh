@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # Make sure the Debian packages PIC Portal needs are present.
 #   scripts/system-packages.sh run    what serving and PDFs need
-#   scripts/system-packages.sh test   what the whole suite needs (adds Chromium and poppler)
+#   scripts/system-packages.sh test   what the whole suite needs (adds Chromium, poppler, Redis, nginx)
+#   scripts/system-packages.sh bench  what `make bench` needs (adds wrk and Redis)
 # As root on Debian, installs what is missing with apt-get; otherwise prints the command.
 set -euo pipefail
 
 purpose=${1:-run}
 packages=(libharfbuzz-subset0 fonts-liberation2 gettext)
 if [ "$purpose" = "test" ]; then
-  packages+=(poppler-utils chromium)
+  packages+=(poppler-utils chromium redis-server nginx-light)
+fi
+if [ "$purpose" = "bench" ]; then
+  packages+=(wrk redis-server)
 fi
 if [ ! -x /usr/lib/postgresql/15/bin/initdb ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-  [ "$purpose" = "test" ] && packages+=(postgresql)
+  [ "$purpose" != "run" ] && packages+=(postgresql)
 fi
 
 command -v dpkg-query >/dev/null 2>&1 || { echo "Not Debian: make sure these are installed: ${packages[*]}"; exit 0; }
