@@ -187,15 +187,44 @@ else:
             },
         }
     }
+# A streaming replica of the primary (docs/scaling.md): the report pages read from it, through
+# pic.routers; every write, and every other read, stays on "default". The test runner treats
+# it as a mirror of the default test database, which it is physically: only the NAME is
+# copied (the host and port stay the standby's), and a mirror is neither created nor flushed.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60),
+        "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["pic.routers.ReplicaRouter"]
+# Where report reads go: the replica when there is one (tests set "default" unless a test
+# asks for the replica, since a test's own transaction is invisible to a standby).
+PIC_REPORTS_DATABASE = "replica" if DATABASE_REPLICA_URL else "default"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The database cache, so rate limits hold across worker processes and servers.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "pic_cache",
+# Cache, sessions and rate limits must be shared by every app server: Redis when REDIS_URL is
+# set (more than one machine), else the database cache (one machine, any number of workers).
+REDIS_URL = env("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("PIC_CACHE_KEY_PREFIX", "pic"),
+        }
     }
-}
+    # Sessions read from Redis and written through to the database: a Redis restart (or a
+    # cache flush) costs a cache miss, not every staff member's sign-in.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "pic_cache",
+        }
+    }
 
 # Work a request starts (mail, PDFs): immediately in development, by `manage.py db_worker`
 # otherwise.

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from applications import age
 from audit.services import record
 from facilities.access import Capability, is_pic_coordinator, staff_required
+from pic.routers import reads_from_replica, streamed_from_replica
 from reports.filters import ReportFilterForm, filter_form
 from reports.queries import PAGES, Page
 from reports.queries.audit import HEADER, PAGE_SIZE, AuditFilterForm, csv_rows
@@ -40,6 +41,7 @@ def _valid(form: ReportFilterForm | AuditFilterForm) -> bool:
 
 @require_GET
 @staff_required(Capability.VIEW)
+@reads_from_replica  # inside the guard: permission checks read the primary
 def report(request: HttpRequest, page: str = "overview") -> HttpResponse:
     spec = _page(page)
     form = filter_form(request.GET, request.user)
@@ -65,6 +67,7 @@ def _csv_response(rows: Iterable[str], name: str) -> StreamingHttpResponse:
 @require_GET
 @staff_required(Capability.VIEW)
 @cache_control(private=True, no_store=True)
+@reads_from_replica
 def report_csv(request: HttpRequest, page: str, table: str) -> HttpResponse | StreamingHttpResponse:
     spec = _page(page)
     form = filter_form(request.GET, request.user)
@@ -82,7 +85,7 @@ def report_csv(request: HttpRequest, page: str, table: str) -> HttpResponse | St
         "region": request.GET.get("region", ""),
     }
     record(by=request.user, action="reports.downloaded", target=f"{page}/{table}", details=details)
-    return _csv_response(table_csv(found), f"pic-{page}-{table}")
+    return _csv_response(streamed_from_replica(table_csv(found)), f"pic-{page}-{table}")
 
 
 def _audit_form(request: HttpRequest) -> AuditFilterForm:

@@ -40,6 +40,9 @@ def pytest_configure(config: pytest.Config) -> None:
 def _test_settings(settings: LazySettings) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # A standby never sees a test's uncommitted rows: reports read the primary, except in
+    # the test that shows the replica at work (tests/pic/test_replica.py).
+    settings.PIC_REPORTS_DATABASE = "default"
 
 
 @pytest.fixture(autouse=True)
