@@ -4,13 +4,20 @@ A staff account has a usable password and signs in at /staff/login/; an applican
 has none and signs in only through an e-mailed link.
 """
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+# Django's own salt: at version 0 the hash is exactly Django's, so the sessions opened before
+# the version existed stayed valid when it was added.
+_SESSION_HASH_SALT = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
 
 
 class PicUserManager(UserManager["User"]):
@@ -64,6 +71,10 @@ class User(AbstractUser):
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 
+    # Part of every session's auth hash (below): raising it signs the user out of every
+    # session at once, whatever the session backend (accounts.sessions.end_all_sessions).
+    session_version = models.PositiveIntegerField(default=0, editable=False)
+
     objects: ClassVar[PicUserManager] = PicUserManager()
 
     class Meta:
@@ -83,6 +94,23 @@ class User(AbstractUser):
     def clean(self) -> None:
         super().clean()
         self.email = normalize_email(self.email)
+
+    # Django stores this hash in the session at sign-in and compares it on every request
+    # (AuthenticationMiddleware, through auth.get_user): a mismatch flushes the session. It
+    # covers the password hash, so any change of password ends the other sessions, and the
+    # session version, so end_all_sessions() can end them without one.
+    def get_session_auth_hash(self) -> str:
+        return self._versioned_session_hash(secret=None)
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._versioned_session_hash(secret=secret)
+
+    def _versioned_session_hash(self, *, secret: str | None) -> str:
+        value = (
+            self.password if not self.session_version else f"{self.password}:{self.session_version}"
+        )
+        return salted_hmac(_SESSION_HASH_SALT, value, secret=secret, algorithm="sha256").hexdigest()
 
 
 class SignInToken(models.Model):

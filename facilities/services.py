@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from accounts.models import User
+from accounts.sessions import end_all_sessions
 from audit.services import record
 from facilities.access import PIC_COORDINATORS_GROUP
 from facilities.models import Facility, Membership
@@ -106,15 +107,22 @@ def assign_coordinator(
 
 @transaction.atomic
 def remove_coordinator(*, by: Any, membership: Membership) -> None:
-    """End a coordinator's membership; the account stays. Audited."""
+    """End a coordinator's membership; the account stays. Audited.
+
+    With their last membership gone, every session of theirs ends too: someone who has left
+    the facility is signed out of the browser they left open, not merely refused page by page.
+    """
+    user = membership.user
     record(
         by=by,
         action="facilities.coordinator_removed",
-        target=membership.user,
+        target=user,
         facility=membership.facility,
         details={"role": membership.role},
     )
     membership.delete()
+    if not Membership.objects.filter(user=user).exists():
+        end_all_sessions(user=user, by=by, reason="last_membership_removed")
 
 
 @transaction.atomic

@@ -1,5 +1,11 @@
 """Test-only settings and the fixtures every test module shares."""
 
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -113,3 +119,74 @@ def clear_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[str]:
+    """A throwaway redis-server (Debian's package) on a free port; yields its URL.
+
+    Skipped with the reason shown when redis-server is not installed, unless REQUIRE_REDIS=1
+    (CI), which makes that a failure. No persistence: the data lives and dies with the run.
+    """
+    binary = shutil.which("redis-server")
+    if binary is None:
+        message = "redis-server is not installed (apt-get install redis-server)"
+        if os.environ.get("REQUIRE_REDIS", "") not in ("", "0"):
+            pytest.fail(f"{message}; REQUIRE_REDIS=1")
+        pytest.skip(message)
+    import redis
+
+    root = Path(tempfile.mkdtemp(prefix="pic-redis-"))
+    port = _free_port()
+    server = subprocess.Popen(  # noqa: S603 - a fixed binary and arguments
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(root)]
+        + ["--save", "", "--appendonly", "no", "--logfile", str(root / "redis.log")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                redis.Redis.from_url(url).ping()
+                break
+            except redis.ConnectionError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    log = root / "redis.log"
+                    raise RuntimeError(
+                        f"redis-server did not start: {log.read_text() if log.exists() else ''}"
+                    ) from None
+                time.sleep(0.05)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def redis_settings(redis_server: str, settings: LazySettings) -> Iterator[str]:
+    """Cache, sessions and rate limits in Redis, as pic/settings.py sets them for REDIS_URL."""
+    import redis
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_server,
+            "KEY_PREFIX": "pic",
+        }
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    redis.Redis.from_url(redis_server).flushdb()
+    yield redis_server
+    redis.Redis.from_url(redis_server).flushdb()
