@@ -106,7 +106,7 @@ class User(AbstractUser):
         for secret in settings.SECRET_KEY_FALLBACKS:
             yield self._versioned_session_hash(secret=secret)
 
-    def _versioned_session_hash(self, *, secret: str | None) -> str:
+    def _versioned_session_hash(self, *, secret: str | bytes | None) -> str:
         value = (
             self.password if not self.session_version else f"{self.password}:{self.session_version}"
         )

@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.storage import Storage, storages
+from django.core.signals import setting_changed
 from django.db import models
-from django.utils.functional import cached_property
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, cached_property, empty
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -452,9 +454,30 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class _PrivateStorage(LazyObject):
+    """settings.STORAGES["private"], looked up when first used.
+
+    A FileField calls its storage callable once, when its model class is built; handing it
+    this proxy instead of the storage itself keeps the choice in STORAGES (local files, or
+    S3 on more than one machine) and lets a change of the setting reach every field.
+    """
+
+    def _setup(self) -> None:
+        self._wrapped = storages["private"]
+
+
+_private_storage = _PrivateStorage()
+
+
+@receiver(setting_changed)
+def _forget_private_storage(*, setting: str, **kwargs: Any) -> None:
+    if setting == "STORAGES":
+        _private_storage._wrapped = empty  # type: ignore[assignment]
+
+
 def private_storage() -> Storage:
     """The storage for uploads: outside every public URL (settings.STORAGES["private"])."""
-    return storages["private"]
+    return _private_storage  # type: ignore[return-value]
 
 
 def _document_path(instance: "ApplicationDocument", filename: str) -> str:

@@ -270,13 +270,49 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded documents are private: never under STATIC_URL or any public URL; served only by
 # permission-checked views.
+# Local files by default (one machine); PIC_STORAGE=s3 keeps them in an S3 bucket (any
+# S3-compatible store: AWS, MinIO, Ceph) so that every app server and worker sees them.
 MEDIA_ROOT = Path(env("PIC_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+PIC_STORAGE = env("PIC_STORAGE", "local").lower()
+if PIC_STORAGE not in ("local", "s3"):
+    raise ImproperlyConfigured(f"PIC_STORAGE must be local or s3, not {PIC_STORAGE!r}.")
+
+
+def _s3(prefix: str) -> dict[str, object]:
+    """An S3 storage under `prefix`: private objects, never overwritten, fetched by the
+    permission-checked views (signed URLs are never handed out)."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("PIC_S3_BUCKET", required=True),
+            "location": prefix,
+            # Empty: AWS itself; set for MinIO and the like.
+            "endpoint_url": env("PIC_S3_ENDPOINT_URL") or None,
+            "region_name": env("PIC_S3_REGION") or None,
+            # Empty: boto3's own chain (an instance role, AWS_* variables).
+            "access_key": env("PIC_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env("PIC_S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": MEDIA_ROOT / "private", "base_url": "/no-public-url/"},
-    },
+    "default": (
+        _s3("media")
+        if PIC_STORAGE == "s3"
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
+    "private": (
+        _s3("private")
+        if PIC_STORAGE == "s3"
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": MEDIA_ROOT / "private", "base_url": "/no-public-url/"},
+        }
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -121,7 +121,7 @@ def clear_cache() -> Iterator[None]:
     cache.clear()
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -143,10 +143,23 @@ def redis_server() -> Iterator[str]:
     import redis
 
     root = Path(tempfile.mkdtemp(prefix="pic-redis-"))
-    port = _free_port()
-    server = subprocess.Popen(  # noqa: S603 - a fixed binary and arguments
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(root)]
-        + ["--save", "", "--appendonly", "no", "--logfile", str(root / "redis.log")],
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(root),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--logfile",
+            str(root / "redis.log"),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.STDOUT,
     )

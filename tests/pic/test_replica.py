@@ -140,10 +140,9 @@ def test_a_row_read_on_the_replica_is_saved_to_the_primary(
         copy = Application.objects.get(pk=application.pk)
     assert copy._state.db == replica
 
-    with CaptureQueriesContext(connections[replica]) as on_replica:
-        with reading_reports():
-            copy.save(update_fields=["submitted_at"])
-            facility.save(update_fields=["name"])
+    with CaptureQueriesContext(connections[replica]) as on_replica, reading_reports():
+        copy.save(update_fields=["submitted_at"])
+        facility.save(update_fields=["name"])
 
     assert writes(on_replica) == []
     assert router.db_for_write(Application, instance=copy) == "default"
