@@ -1,5 +1,6 @@
 """PIC Portal settings: every deployment value comes from the environment (see .env.example)."""
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -354,6 +355,16 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "PIC Portal <pic-portal@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# The proxies in front of the app servers (nginx, the load balancer), as addresses or
+# networks, e.g. 127.0.0.1,10.0.0.0/24: from them the client's address is read from
+# X-Forwarded-For (audit log, per-address rate limits). Empty: REMOTE_ADDR, header ignored.
+PIC_TRUSTED_PROXIES = env_list("PIC_TRUSTED_PROXIES")
+for _proxy in PIC_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"PIC_TRUSTED_PROXIES: {exc}") from exc
 
 # Behind a TLS-terminating proxy, name the header it sets (for example
 # "HTTP_X_FORWARDED_PROTO"); its value must then be "https".

@@ -9,7 +9,7 @@ from django.test import Client, RequestFactory
 
 from accounts.models import User
 from audit.admin import AuditEventAdmin
-from audit.context import current_ip
+from audit.context import client_ip, current_ip
 from audit.models import AppendOnlyError, AuditEvent
 from audit.services import record
 from facilities.models import Facility
@@ -290,3 +290,45 @@ def test_the_audit_model_has_no_foreign_keys() -> None:
     relations = [f.name for f in AuditEvent._meta.get_fields() if f.is_relation]
 
     assert relations == []
+
+
+# Behind trusted proxies (PIC_TRUSTED_PROXIES): the address the proxy saw.
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "expected"),
+    [
+        # nginx on the same machine, the client's address appended by it.
+        ("127.0.0.1", "203.0.113.7", "203.0.113.7"),
+        # A forged first hop is skipped: the last hop not a proxy is what the proxy saw.
+        ("127.0.0.1", "6.6.6.6, 203.0.113.7", "203.0.113.7"),
+        # The load balancer, then nginx: both trusted, both skipped.
+        ("127.0.0.1", "203.0.113.7, 10.0.0.5", "203.0.113.7"),
+        # Not from a trusted proxy: the header is anyone's, ignored.
+        ("198.51.100.2", "203.0.113.7", "198.51.100.2"),
+        # No header, or a garbled one: the proxy's own address, never the text.
+        ("127.0.0.1", "", "127.0.0.1"),
+        ("127.0.0.1", "not-an-address", "127.0.0.1"),
+    ],
+)
+def test_behind_a_trusted_proxy_the_address_is_the_forwarded_one(
+    rf: Any, settings: Any, remote: str, forwarded: str, expected: str
+) -> None:
+    settings.PIC_TRUSTED_PROXIES = ["127.0.0.1", "10.0.0.0/24"]
+    request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+
+    assert client_ip(request) == expected
+
+
+def test_a_sign_in_behind_the_proxy_is_audited_with_the_clients_address(
+    client: Client, staff: User, settings: Any, clear_cache: None
+) -> None:
+    settings.PIC_TRUSTED_PROXIES = ["127.0.0.1"]
+    client.post(
+        "/staff/login/",
+        {"username": staff.email, "password": STAFF_PASSWORD},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+    )
+
+    assert AuditEvent.objects.get(action="auth.sign_in").ip_address == "203.0.113.7"
