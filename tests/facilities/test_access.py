@@ -208,6 +208,13 @@ def test_removing_the_last_membership_closes_the_staff_pages(
 
     remove_coordinator(by="tests", membership=iac.memberships.get())
 
+    # The browser left open is signed out (every session of theirs ended)...
+    response = client.get("/staff/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/staff/login/")
+    # ...and signing in again reaches no staff page.
+    iac.refresh_from_db()
+    login(iac)
     assert client.get("/staff/").status_code == 403
     assert client.get(f"/staff/facilities/{facility.code}/").status_code == 403
     assert User.objects.filter(pk=iac.pk).exists()
