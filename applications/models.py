@@ -459,7 +459,7 @@ class _PrivateStorage(LazyObject):
 
     A FileField calls its storage callable once, when its model class is built; handing it
     this proxy instead of the storage itself keeps the choice in STORAGES (local files, or
-    S3 on more than one machine) and lets a change of the setting reach every field.
+    S3 on more than one machine), also when a test overrides the setting.
     """
 
     def _setup(self) -> None:
