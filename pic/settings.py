@@ -194,11 +194,13 @@ else:
 # copied (the host and port stay the standby's), and a mirror is neither created nor flushed.
 DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
 if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = {
-        **dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60),
-        "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
-        "TEST": {"MIRROR": "default"},
-    }
+    if not DATABASE_URL:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL is a replica of DATABASE_URL: set both.")
+    _replica = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    if "postgresql" in _replica["ENGINE"]:
+        _options = _replica.setdefault("OPTIONS", {})
+        _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()  # as above
+    DATABASES["replica"] = {**_replica, "TEST": {"MIRROR": "default"}}
 DATABASE_ROUTERS = ["pic.routers.ReplicaRouter"]
 # Where report reads go: the replica when there is one (tests set "default" unless a test
 # asks for the replica, since a test's own transaction is invisible to a standby).

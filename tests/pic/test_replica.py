@@ -23,6 +23,7 @@ from audit.models import AuditEvent
 from facilities.models import Facility
 from pic.routers import reading_reports
 from tests.factories import submitted_application
+from tests.pic.test_settings import production_env, run_python
 
 HAS_REPLICA = "replica" in settings.DATABASES
 pytestmark = pytest.mark.django_db(
@@ -146,3 +147,33 @@ def test_a_row_read_on_the_replica_is_saved_to_the_primary(
 
     assert writes(on_replica) == []
     assert router.db_for_write(Application, instance=copy) == "default"
+
+
+def test_the_replica_alias_comes_from_the_environment() -> None:
+    code = (
+        "import django, json; django.setup()\n"
+        "from django.conf import settings\n"
+        "r = settings.DATABASES['replica']\n"
+        "print(json.dumps([r['PORT'], r['TEST']['MIRROR'], r['OPTIONS']['options'],"
+        " settings.PIC_REPORTS_DATABASE]))"
+    )
+    result = run_python(
+        code,
+        production_env(
+            DATABASE_URL="postgres://pic@db.internal:5432/pic",
+            DATABASE_REPLICA_URL="postgres://pic@replica.internal:5433/pic",
+        ),
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == '[5433, "default", "-c jit=off", "replica"]'
+
+
+def test_a_replica_without_a_primary_is_refused() -> None:
+    result = run_python(
+        "import django; django.setup()",
+        production_env(DATABASE_URL=None, DATABASE_REPLICA_URL="postgres://pic@replica/pic"),
+    )
+
+    assert result.returncode != 0
+    assert "DATABASE_REPLICA_URL is a replica of DATABASE_URL" in result.stderr
