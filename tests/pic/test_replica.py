@@ -9,6 +9,7 @@ nor flushes it (a standby refuses both). Physical replication brings it the test
 
 import os
 import time
+from collections.abc import Iterator
 
 import pytest
 from django.conf import LazySettings, settings
@@ -32,7 +33,7 @@ pytestmark = pytest.mark.django_db(
 
 
 @pytest.fixture
-def replica(settings: LazySettings) -> str:
+def replica(settings: LazySettings) -> Iterator[str]:
     """The replica alias, report reads routed to it; skipped on SQLite or without a standby."""
     if connections["default"].vendor != "postgresql":
         pytest.skip("a streaming replica needs PostgreSQL (scripts/with_postgres.py starts one)")
