@@ -80,9 +80,7 @@ def test_a_task_waiting_longer_than_the_limit_marks_the_queue_late(
     assert 650 < late["oldest_task_seconds"] < 700
 
 
-def test_a_finished_task_does_not_count(
-    client: Client, swept: None, queued: None
-) -> None:
+def test_a_finished_task_does_not_count(client: Client, swept: None, queued: None) -> None:
     send_templated_email.enqueue(to=["a@example.org"], template="reminders", context={})
     DBTaskResult.objects.update(
         enqueued_at=timezone.now() - timedelta(hours=3), status="SUCCESSFUL"
