@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "screening.apps.ScreeningConfig",
     "outreach.apps.OutreachConfig",
     "reports.apps.ReportsConfig",
+    "pic.apps.PicConfig",
 ]
 
 MIDDLEWARE = [
