@@ -173,7 +173,7 @@ def _dump_database(target: Path) -> tuple[str, dict[str, int]]:
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
             )
             tables = [row[0] for row in copied.fetchall()]
-            counts = _row_counts(cursor, tables, connection.ops.quote_name)
+            counts = _row_counts(copied, tables, connection.ops.quote_name)
         finally:
             copy.close()
         return "database.sqlite3", counts
