@@ -28,7 +28,8 @@ def _with_postgres() -> object:
     spec = importlib.util.spec_from_file_location(
         "with_postgres", ROOT / "scripts/with_postgres.py"
     )
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -59,7 +60,7 @@ def _archive(tmp_path: Path) -> Path:
 def test_an_archive_holds_the_database_the_files_and_a_checksum_but_no_keys(
     tmp_path: Path, facility: Facility
 ) -> None:
-    person, letter = _seed(facility)
+    _, letter = _seed(facility)
 
     archive = _archive(tmp_path)
 
@@ -157,7 +158,8 @@ def test_backup_restores_into_a_fresh_cluster_with_every_row_file_and_identifier
         with psycopg.connect(restored_url) as restored:
             for table, count in source_counts.items():
                 found = restored.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()  # noqa: S608
-                assert found is not None and found[0] == count, table
+                assert found is not None
+                assert found[0] == count, table
             row = restored.execute(
                 "SELECT ssn_encrypted, dl_number_encrypted FROM applications_person WHERE id = %s",
                 [person.pk],
