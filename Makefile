@@ -62,7 +62,7 @@ test-sqlite: $(VENV)/.dev-installed ## The suite on SQLite (browser tests includ
 
 test-postgres: $(VENV)/.dev-installed ## The suite on PostgreSQL (DATABASE_URL or a throwaway cluster)
 	@echo "== tests on PostgreSQL"
-	$(PY) scripts/with_postgres.py -- $(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(PY) scripts/with_postgres.py -- $(PY) -m pytest -m "not browser and not fuzz" $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed ## ruff check and format check
 	$(BIN)/ruff check .
