@@ -14,7 +14,7 @@ DEV_ENV := DJANGO_DEBUG=1
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test test-sqlite test-postgres lint format typecheck check bench ci lock clean
+.PHONY: help run setup test test-sqlite test-postgres lint format typecheck check bench ci lock clean backup restore
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -62,7 +62,7 @@ test-sqlite: $(VENV)/.dev-installed ## The suite on SQLite (browser tests includ
 
 test-postgres: $(VENV)/.dev-installed ## The suite on PostgreSQL (DATABASE_URL or a throwaway cluster)
 	@echo "== tests on PostgreSQL"
-	$(PY) scripts/with_postgres.py -- $(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(PY) scripts/with_postgres.py -- $(PY) -m pytest -m "not browser and not fuzz" $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed ## ruff check and format check
 	$(BIN)/ruff check .
@@ -89,6 +89,15 @@ lock: | $(PY) ## Re-pin requirements.lock and requirements-dev.lock from pyproje
 	$(PIP_INSTALL) pip-tools
 	$(BIN)/pip-compile --quiet --strip-extras --generate-hashes --no-emit-index-url --no-emit-find-links --allow-unsafe -o requirements.lock pyproject.toml
 	$(BIN)/pip-compile --quiet --strip-extras --generate-hashes --no-emit-index-url --no-emit-find-links --allow-unsafe --extra test -o requirements-dev.lock pyproject.toml
+
+# Production runs these with its settings in the environment (/etc/pic-portal/env, see
+# docs/operations.md); locally they use .env, or the SQLite demo when there is none.
+backup: $(VENV)/.run-installed ## Database and private files into var/backups/pic-portal-DATE.tar (+ .sha256)
+	$(PY) manage.py backup $(if $(OUTPUT),--output $(OUTPUT))
+
+restore: $(VENV)/.run-installed ## Restore ARCHIVE=var/backups/pic-portal-....tar (REPLACE=1 overwrites a non-empty database)
+	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=var/backups/pic-portal-YYYYMMDD-HHMMSS.tar"; exit 2; }
+	$(PY) manage.py restore "$(ARCHIVE)" $(if $(REPLACE),--replace)
 
 clean: ## Reset the demo: remove the virtualenv, the SQLite database and test artifacts
 	rm -rf $(VENV) var staticfiles test-artifacts .pytest_cache .mypy_cache .ruff_cache

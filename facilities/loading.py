@@ -1,4 +1,4 @@
-"""Load the facility directory from a CSV with the header of shared/data/facilities.csv.
+"""Load the facility directory from a CSV with the header of facilities/data/facilities.csv.
 
 Rows update in place by code; an empty cell never overwrites a value already set (it may
 have been edited in the app); a bad row stops the whole load in one transaction.

@@ -1,3 +1,6 @@
+import json
+import logging
+import time
 from collections.abc import Callable
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -51,4 +54,34 @@ class NoStoreMiddleware:
         signed_in = user is not None and user.is_authenticated
         if signed_in or request.path.startswith(PRIVATE_PREFIXES):
             patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+request_log = logging.getLogger("pic.request")
+
+
+class RequestLogMiddleware:
+    """One JSON line per request: method, the matched route, status, milliseconds and the
+    user's id. The route is the URL pattern (`account/sign-in/<str:token>/`), not the
+    address: addresses carry sign-in tokens, kiosk keys and search terms, and no personal
+    data belongs in a log."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        response = self.get_response(request)
+        if request_log.isEnabledFor(logging.INFO):
+            match = getattr(request, "resolver_match", None)
+            user = getattr(request, "user", None)
+            line = {
+                "method": request.method,
+                "route": "/" + match.route if match is not None else None,
+                "view": match.view_name if match is not None else None,
+                "status": response.status_code,
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+                "user": user.pk if user is not None and user.is_authenticated else None,
+            }
+            request_log.info(json.dumps(line, separators=(",", ":")))
         return response

@@ -124,9 +124,11 @@ INSTALLED_APPS = [
     "screening.apps.ScreeningConfig",
     "outreach.apps.OutreachConfig",
     "reports.apps.ReportsConfig",
+    "pic.apps.PicConfig",
 ]
 
 MIDDLEWARE = [
+    "pic.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "pic.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -397,8 +399,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+        # The request line is JSON already: a log shipper parses it as it stands.
+        "bare": {"format": "{message}", "style": "{"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "requests": {"class": "logging.StreamHandler", "formatter": "bare"},
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
@@ -407,5 +414,30 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # One JSON line per request (pic.middleware.RequestLogMiddleware); off in
+        # development, where runserver prints its own line.
+        "pic.request": {
+            "handlers": ["requests"],
+            "level": "INFO" if env_bool("PIC_REQUEST_LOG", default=not DEBUG) else "WARNING",
+            "propagate": False,
+        },
     },
 }
+
+# /healthz calls the task queue late when its oldest due task has waited this long.
+PIC_HEALTH_QUEUE_MAX_AGE = env_int("PIC_HEALTH_QUEUE_MAX_AGE", 15 * 60)
+
+# Error reporting, off unless SENTRY_DSN is set. No personal data is sent: no user
+# details, no request bodies, no local variables in tracebacks.
+SENTRY_DSN = env("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=False,
+        include_local_variables=False,
+        max_request_body_size="never",
+        traces_sample_rate=0.0,
+    )

@@ -7,7 +7,7 @@ from applications.urls import form_patterns
 from facilities.urls import staff_patterns as facility_staff_patterns
 from outreach import messages_urls, recognition_urls
 from outreach.visit_urls import staff_patterns as visit_staff_patterns
-from pic import views
+from pic import help, views
 from screening.urls import staff_patterns as screening_staff_patterns
 
 admin.site.site_header = "PIC Portal administration"
@@ -18,6 +18,30 @@ staff_patterns = [*account_staff_patterns, *facility_staff_patterns, *screening_
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path(
+        "help/",
+        include(
+            (
+                [
+                    path("", help.index, name="index"),
+                    path("applying/", help.applying, name="applying"),
+                ],
+                "help",
+            )
+        ),
+    ),
+    path(
+        "staff/help/",
+        include(
+            (
+                [
+                    path("", help.coordinators, name="coordinators"),
+                    path("statewide/", help.statewide, name="statewide"),
+                ],
+                "staff_help",
+            )
+        ),
+    ),
     path("facilities/", include("facilities.urls")),
     path("account/", include("applications.urls")),
     path("account/", include("volunteers.portal_urls")),

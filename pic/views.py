@@ -1,9 +1,14 @@
 """Project-level pages: the home page and the health check."""
 
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -18,13 +23,47 @@ def home(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
+    """The load balancer's and the monitor's check. 503 only when the database does not
+    answer (this server cannot serve); a stale task queue or daily sweep is "degraded" with
+    200, because the web server itself still works and taking it out of the pool would not
+    help: the monitor alerts on the status field."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        checks = {"database": "ok", **_queue_check(), **_sweep_check()}
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    stale = checks["tasks"] != "ok" or checks["sweep"] != "ok"
+    return JsonResponse({"status": "degraded" if stale else "ok", **checks})
+
+
+def _queue_check() -> dict[str, Any]:
+    """How long the oldest task that is due has waited: a stopped worker shows here."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    oldest = (
+        DBTaskResult.objects.ready()
+        .order_by("enqueued_at")
+        .values_list("enqueued_at", flat=True)
+        .first()
+    )
+    age = int((now - oldest).total_seconds()) if oldest else 0
+    late = age > settings.PIC_HEALTH_QUEUE_MAX_AGE
+    return {"tasks": "late" if late else "ok", "oldest_task_seconds": age}
+
+
+def _sweep_check() -> dict[str, Any]:
+    """The daily sweep ran yesterday or today (Missouri dates)."""
+    from applications.age import today
+    from volunteers.models import SweepRun
+
+    last = SweepRun.objects.order_by("-day").values_list("day", flat=True).first()
+    if last is None:
+        return {"sweep": "never", "last_sweep": None}
+    fresh = last >= today() - timedelta(days=1)
+    return {"sweep": "ok" if fresh else "late", "last_sweep": last.isoformat()}
 
 
 @login_not_required

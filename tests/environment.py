@@ -20,3 +20,4 @@ os.environ.setdefault("PIC_IDENTIFIER_HASH_KEY", "tests-only-identifier-hash-key
 # Uploads go to a throwaway folder, never to the developer's var/media.
 os.environ["PIC_MEDIA_ROOT"] = tempfile.mkdtemp(prefix="pic-test-media-")
 atexit.register(shutil.rmtree, os.environ["PIC_MEDIA_ROOT"], ignore_errors=True)
+os.environ.setdefault("PIC_REQUEST_LOG", "0")  # tests that read the request log turn it on

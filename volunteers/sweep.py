@@ -7,6 +7,8 @@ ones below, screening.jobs the overdue information requests); the sweep runs the
 order of INSTALLED_APPS, lower apps first.
 """
 
+import json
+import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,6 +39,7 @@ from volunteers.models import (
 )
 
 SWEEP = "daily sweep"
+log = logging.getLogger("pic.sweep")
 
 
 @dataclass
@@ -195,6 +198,7 @@ def run_daily(*, today: date) -> dict[str, Any] | None:
             with transaction.atomic():
                 run = SweepRun.objects.create(day=today)
         except IntegrityError:
+            log.info("daily sweep for %s already ran; nothing done", today.isoformat())
             return None
         digest = Digest()
         summary: dict[str, Any] = {job.__name__: job(today, digest) for job in daily_jobs()}
@@ -206,6 +210,7 @@ def run_daily(*, today: date) -> dict[str, Any] | None:
         languages = dict(digest.languages)
         transaction.on_commit(lambda: _send(today, people, coordinators, languages))
     summary["emails"] = len(people) + len(coordinators)
+    log.info("daily sweep for %s done: %s", today.isoformat(), json.dumps(summary, default=str))
     return summary
 
 

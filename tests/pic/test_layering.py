@@ -1,5 +1,5 @@
 """Dependencies run one way: reports → outreach/screening → volunteers → applications →
-partners → facilities → accounts → audit (../shared/STYLE.md's layout). An app imports only
+partners → facilities → accounts → audit (docs/architecture.md). An app imports only
 the apps below it, and of those never the views; `pic/` wires them all together."""
 
 import ast

@@ -784,6 +784,7 @@ OTHER_MATRICES = (
     "tests.volunteers.test_kiosk_staff",
     "tests.outreach.test_permissions",
     "tests.facilities.test_statewide_page",
+    "tests.pic.test_help",
 )
 
 

@@ -3,7 +3,7 @@ second run changes nothing (no row written, changed or deleted in any table, no 
 And each job called twice directly finds nothing more to do the second time, so the jobs
 are idempotent by themselves, not only behind the day's SweepRun row."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from io import StringIO
 from typing import Any
 
@@ -27,7 +27,7 @@ from volunteers import kiosk
 from volunteers.compliance import add_months
 from volunteers.models import FacilityAccess, SweepRun
 from volunteers.services import suspend_access
-from volunteers.sweep import Digest, daily_jobs
+from volunteers.sweep import Digest, daily_jobs, run_daily
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +135,14 @@ def test_each_job_called_twice_does_nothing_the_second_time(facility: Facility, 
         assert job(today, second) == 0, job.__name__
         assert (dict(second.coordinators), dict(second.people)) == ({}, {}), job.__name__
         assert every_row() == rows, job.__name__
+
+
+def test_the_sweep_logs_its_outcome_and_a_repeated_run(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("INFO", logger="pic.sweep"):
+        run_daily(today=date(2027, 3, 1))
+        run_daily(today=date(2027, 3, 1))
+
+    lines = [r.getMessage() for r in caplog.records if r.name == "pic.sweep"]
+    assert lines[0].startswith("daily sweep for 2027-03-01 done: {")
+    assert '"expire_access"' in lines[0]
+    assert lines[1] == "daily sweep for 2027-03-01 already ran; nothing done"
