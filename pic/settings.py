@@ -424,6 +424,10 @@ LOGGING = {
     },
 }
 
+# Where to report a vulnerability (SECURITY.md; /.well-known/security.txt): an e-mail
+# address or an https URL of the department's security office.
+PIC_SECURITY_CONTACT = env("PIC_SECURITY_CONTACT", "")
+
 # /healthz calls the task queue late when its oldest due task has waited this long.
 PIC_HEALTH_QUEUE_MAX_AGE = env_int("PIC_HEALTH_QUEUE_MAX_AGE", 15 * 60)
 

@@ -18,6 +18,7 @@ staff_patterns = [*account_staff_patterns, *facility_staff_patterns, *screening_
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path(
         "help/",
         include(

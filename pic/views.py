@@ -70,3 +70,26 @@ def _sweep_check() -> dict[str, Any]:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form sent from an expired or stale page: say so plainly, in the site's layout."""
     return render(request, "403_csrf.html", status=403)
+
+
+@login_not_required
+@require_GET
+def security_txt(request: HttpRequest) -> HttpResponse:
+    """RFC 9116: where to report a vulnerability (SECURITY.md). The contact is a deployment
+    setting; without one the file says so rather than inventing an address."""
+    contact = settings.PIC_SECURITY_CONTACT
+    if not contact:
+        return HttpResponse(
+            "# No security contact is configured (PIC_SECURITY_CONTACT).\n",
+            content_type="text/plain; charset=utf-8",
+            status=404,
+        )
+    if "@" in contact and not contact.startswith(("mailto:", "https:")):
+        contact = f"mailto:{contact}"
+    expires = (timezone.now() + timedelta(days=365)).strftime("%Y-%m-%dT00:00:00Z")
+    canonical = request.build_absolute_uri("/.well-known/security.txt")
+    body = (
+        f"Contact: {contact}\nExpires: {expires}\nPreferred-Languages: en, es\n"
+        f"Canonical: {canonical}\n"
+    )
+    return HttpResponse(body, content_type="text/plain; charset=utf-8")

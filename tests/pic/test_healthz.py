@@ -106,3 +106,26 @@ def test_healthz_is_503_when_the_database_does_not_answer(
 
 def test_healthz_only_answers_get(client: Client) -> None:
     assert client.post("/healthz").status_code == 405
+
+
+def test_security_txt_names_the_configured_contact(client: Client, settings: Any) -> None:
+    settings.PIC_SECURITY_CONTACT = "security@doc.example.org"
+
+    response = client.get("/.well-known/security.txt")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert "Contact: mailto:security@doc.example.org" in lines
+    assert any(line.startswith("Expires: ") for line in lines)
+
+
+def test_without_a_contact_security_txt_says_so_and_invents_none(
+    client: Client, settings: Any
+) -> None:
+    settings.PIC_SECURITY_CONTACT = ""
+
+    response = client.get("/.well-known/security.txt")
+
+    assert response.status_code == 404
+    assert "Contact:" not in response.content.decode()

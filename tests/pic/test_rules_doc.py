@@ -1,4 +1,5 @@
-"""docs/rules.md names the tests that prove each rule: every one it names must exist."""
+"""docs/rules.md and SECURITY.md name the tests that prove each rule and each defense:
+every one they name must exist."""
 
 import ast
 import re
@@ -11,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _named_tests() -> list[tuple[str, str | None]]:
-    text = (ROOT / "docs" / "rules.md").read_text()
+    text = (ROOT / "docs" / "rules.md").read_text() + (ROOT / "SECURITY.md").read_text()
     return [
         (path, name or None) for path, name in re.findall(r"`(tests/[\w/]+\.py)(?:::(\w+))?`", text)
     ]
@@ -32,7 +33,7 @@ def test_every_test_docs_rules_names_exists() -> None:
         functions = {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}
         if name not in functions:
             missing.append(f"{path}::{name}")
-    assert not missing, f"docs/rules.md names tests that do not exist: {missing}"
+    assert not missing, f"docs/rules.md or SECURITY.md names tests that do not exist: {missing}"
 
 
 def test_no_background_check_model_can_hold_a_report_file() -> None:
