@@ -1,5 +1,8 @@
+import contextlib
 from collections.abc import Callable
+from typing import Any
 
+from django.db import connections
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
@@ -51,4 +54,28 @@ class NoStoreMiddleware:
         signed_in = user is not None and user.is_authenticated
         if signed_in or request.path.startswith(PRIVATE_PREFIXES):
             patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class BenchQueryCountMiddleware:
+    """`make bench` only (PIC_BENCH=1, first in the stack): the number of SQL queries the
+    request ran, on every database alias, in an X-Bench-Queries header, so the bench reads
+    each page's count from the very server it times."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        count = 0
+
+        def counted(execute: Callable[..., Any], *args: Any) -> Any:
+            nonlocal count
+            count += 1
+            return execute(*args)
+
+        with contextlib.ExitStack() as stack:
+            for connection in connections.all():
+                stack.enter_context(connection.execute_wrapper(counted))
+            response = self.get_response(request)
+        response["X-Bench-Queries"] = str(count)
         return response
