@@ -122,14 +122,18 @@ def apply(
 
     page = get(f"/account/apply/?facility={facility}&kind=volunteer", "apply")
     pause()
-    path = post("/account/apply/", "apply", {"facility": facility, "kind": "volunteer"}, token(page))
+    path = post(
+        "/account/apply/", "apply", {"facility": facility, "kind": "volunteer"}, token(page)
+    )
     for slug in SLUGS:
         matched = SECTION.match(path)
         if matched is None or matched.group(2) != slug:
             raise WizardError(f"expected section {slug}, was sent to {path!r}")
         page = get(path, f"section {slug}")
         pause()
-        path = post(path, f"section {slug}", {**answers.get(slug, {}), "action": "continue"}, token(page))
+        path = post(
+            path, f"section {slug}", {**answers.get(slug, {}), "action": "continue"}, token(page)
+        )
     if not path.endswith("/review/"):
         raise WizardError(f"expected the review page, was sent to {path!r}")
     page = get(path, "review")
