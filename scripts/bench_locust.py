@@ -34,8 +34,12 @@ def write_results(**_kwargs: Any) -> None:
 
 
 def _staff(user: HttpUser, who: str) -> None:
-    host = user.host.split("//", 1)[1].split(":")[0]
+    host = _base(user).split("//", 1)[1].split(":")[0]
     user.client.cookies.set(CONFIG["cookie_name"], CONFIG[who], domain=host, path="/")
+
+
+def _base(user: HttpUser) -> str:
+    return str(user.host)
 
 
 def _fail(name: str, exc: Exception) -> None:
@@ -78,7 +82,7 @@ class Visitor(HttpUser):
         with self.client.post(
             "/account/sign-in/",
             data={"email": email, "csrfmiddlewaretoken": csrf},
-            headers={"Referer": self.host + "/account/sign-in/"},
+            headers={"Referer": _base(self) + "/account/sign-in/"},
             allow_redirects=False,
             name="sign-in link request",
             catch_response=True,
@@ -125,7 +129,7 @@ class Applicant(HttpUser):
 
 
 def _cookies(user: HttpUser, cookie: str) -> None:
-    host = user.host.split("//", 1)[1].split(":")[0]
+    host = _base(user).split("//", 1)[1].split(":")[0]
     user.client.cookies.set(CONFIG["cookie_name"], cookie, domain=host, path="/")
 
 
@@ -180,7 +184,7 @@ class Kiosk(HttpUser):
     wait_time = between(2, 6)
 
     def on_start(self) -> None:
-        host = self.host.split("//", 1)[1].split(":")[0]
+        host = _base(self).split("//", 1)[1].split(":")[0]
         self.client.cookies.set("pic_kiosk", CONFIG["kiosk_token"], domain=host, path="/kiosk/")
         self.desk = f"/kiosk/{CONFIG['facility']}/"
 
@@ -199,7 +203,7 @@ class Kiosk(HttpUser):
         with self.client.post(
             self.desk,
             data={"badge": badge, "csrfmiddlewaretoken": csrf},
-            headers={"Referer": self.host + self.desk},
+            headers={"Referer": _base(self) + self.desk},
             name="kiosk badge",
             catch_response=True,
         ) as response:

@@ -63,6 +63,7 @@ def supervise(argvs: Sequence[Sequence[str]], *, grace: float = 30.0) -> int:
     # Each child in a session of its own: the terminal's Ctrl+C reaches only this process,
     # which then stops the children in order instead of all at once.
     children = [subprocess.Popen(list(argv), cwd=ROOT, start_new_session=True) for argv in argvs]
+    names = {child.pid: Path(argv[0]).name for child, argv in zip(children, argvs, strict=True)}
     stopping: list[int] = []
 
     def on_signal(signum: int, frame: object) -> None:
@@ -75,7 +76,7 @@ def supervise(argvs: Sequence[Sequence[str]], *, grace: float = 30.0) -> int:
             finished = [child for child in children if child.poll() is not None]
             if finished:
                 status = finished[0].returncode
-                say(f"{Path(str(finished[0].args[0])).name} exited ({status}); stopping the rest")
+                say(f"{names[finished[0].pid]} exited ({status}); stopping the rest")
                 break
             time.sleep(0.2)
         else:

@@ -76,7 +76,8 @@ def test_serve_prod_runs_gunicorn_and_the_worker() -> None:
 
 
 def _sleeper(folder: Path) -> list[str]:
-    code = f"import os, time; open(os.path.join({str(folder)!r}, str(os.getpid())), 'w'); time.sleep(60)"
+    mark = f"open(os.path.join({str(folder)!r}, str(os.getpid())), 'w')"
+    code = f"import os, time; {mark}; time.sleep(60)"
     return [sys.executable, "-c", code]
 
 
@@ -91,7 +92,10 @@ def _alive(pid: int) -> bool:
 def test_when_one_process_exits_the_other_is_stopped(tmp_path: Path) -> None:
     started = time.monotonic()
     status = serve_prod.supervise(
-        [_sleeper(tmp_path), [sys.executable, "-c", "import time, sys; time.sleep(1); sys.exit(3)"]],
+        [
+            _sleeper(tmp_path),
+            [sys.executable, "-c", "import time, sys; time.sleep(1); sys.exit(3)"],
+        ],
         grace=10,
     )
     assert status == 3
@@ -104,7 +108,7 @@ def test_when_one_process_exits_the_other_is_stopped(tmp_path: Path) -> None:
 def test_ctrl_c_stops_both(tmp_path: Path) -> None:
     code = (
         "import sys; sys.path.insert(0, 'scripts'); import serve_prod; "
-        f"sys.exit(serve_prod.supervise([{_sleeper(tmp_path)!r}, {_sleeper(tmp_path)!r}], grace=10))"
+        f"sys.exit(serve_prod.supervise([{_sleeper(tmp_path)!r}] * 2, grace=10))"
     )
     parent = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT)
     deadline = time.monotonic() + 30
