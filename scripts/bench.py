@@ -596,7 +596,8 @@ def load_test(
         stats = json.loads(done.stdout)
     except json.JSONDecodeError as exc:
         raise SystemExit(f"[bench] locust printed no figures: {done.stderr[-3000:]}") from exc
-    seen = json.loads(results.read_text()) if results.exists() else {"submitted": []}
+    # No results file: locust never reached its end, so nothing it saw can be trusted.
+    seen = json.loads(results.read_text()) if results.exists() else {"submitted": [], "raised": 1}
     by_name: dict[str, dict[str, Any]] = {}
     for entry in stats:
         name = entry["name"]
@@ -605,7 +606,7 @@ def load_test(
         total["failures"] += entry["num_failures"]
         total["ms"] += entry["total_response_time"]
     requests_made = sum(v["requests"] for v in by_name.values())
-    failures = sum(v["failures"] for v in by_name.values())
+    failures = sum(v["failures"] for v in by_name.values()) + seen["raised"]
     submitted = seen["submitted"]
     in_database = count_submitted(submitted)
     for line in done.stderr.splitlines()[-15:]:
