@@ -12,9 +12,10 @@ DEPLOY_ENV := DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=pic.example.org \
 	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')
 DEV_ENV := DJANGO_DEBUG=1
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test test-sqlite test-postgres lint format typecheck check bench ci lock clean backup restore
+.PHONY: help run serve-prod setup test test-sqlite test-postgres lint format typecheck check bench ci lock clean backup restore
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -80,8 +81,17 @@ check: $(VENV)/.dev-installed ## Django checks, missing migrations, and check --
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 
-bench: $(VENV)/.dev-installed ## Time the busiest pages with few and many applications (ratios)
-	$(PY) scripts/bench.py
+# Production settings from .env; collectstatic and migrate first, then gunicorn and the task
+# worker side by side; Ctrl+C stops both.
+serve-prod: $(VENV)/.run-installed ## Serve with gunicorn and the task worker, production settings from .env
+	@scripts/system-packages.sh run
+	$(PY) scripts/serve_prod.py
+
+# PostgreSQL (throwaway, or BENCH_DATABASE_URL), seed_bench, gunicorn, wrk and locust:
+# e.g. make bench BENCH_ARGS="--scale 0.01 --duration 3 --no-load".
+bench: $(VENV)/.dev-installed ## Each page's latency against bare Django at 100k applications, and a load test
+	@scripts/system-packages.sh bench
+	$(PY) scripts/bench.py $(BENCH_ARGS)
 
 ci: lint check typecheck test ## What CI runs
 

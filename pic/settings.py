@@ -69,6 +69,11 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
+# `make bench` only: routes the bare-Django ceiling view, lifts the rate limits that would
+# refuse a load generator on one address, and counts each response's SQL queries in a
+# header. Never set in production.
+PIC_BENCH = env_bool("PIC_BENCH", default=False)
+
 SECRET_KEY = env("DJANGO_SECRET_KEY", required=not DEBUG) or "insecure-development-key"
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "") or (
     ["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
@@ -146,6 +151,9 @@ MIDDLEWARE = [
     "audit.middleware.AuditContextMiddleware",
 ]
 
+if PIC_BENCH:
+    MIDDLEWARE.insert(0, "pic.middleware.BenchQueryCountMiddleware")
+
 ROOT_URLCONF = "pic.urls"
 WSGI_APPLICATION = "pic.wsgi.application"
 
@@ -171,7 +179,16 @@ TEMPLATES = [
 _SQLITE_PATH = Path(env("SQLITE_PATH", str(BASE_DIR / "var" / "pic.sqlite3")))
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Persistent connections: each sync gunicorn worker keeps one for DATABASE_CONN_MAX_AGE
+    # seconds instead of connecting per request (a new PostgreSQL connection costs a fork
+    # on the server and a few milliseconds); the health check drops one the server closed.
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        )
+    }
     if "postgresql" in DATABASES["default"]["ENGINE"]:
         # No JIT: the report queries' per-row subqueries push their cost estimates past
         # jit_above_cost, and compiling them took seconds where running them takes

@@ -62,6 +62,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+if settings.PIC_BENCH:
+    urlpatterns.append(path("bench/ceiling/", views.bench_ceiling, name="bench_ceiling"))
+
 if settings.DEBUG:
     from accounts.outbox import outbox
 

@@ -1,4 +1,4 @@
-"""Project-level pages: the home page and the health check."""
+"""Project-level pages: the home page, the health check, and the bench's ceiling view."""
 
 from datetime import timedelta
 from typing import Any
@@ -93,3 +93,12 @@ def security_txt(request: HttpRequest) -> HttpResponse:
         f"Canonical: {canonical}\n"
     )
     return HttpResponse(body, content_type="text/plain; charset=utf-8")
+
+
+@login_not_required
+@require_GET
+def bench_ceiling(request: HttpRequest) -> HttpResponse:
+    """The yardstick of `make bench` (routed only when PIC_BENCH=1): a small template through
+    the whole middleware stack and no query of its own, so every page's time is read as a
+    multiple of what bare Django costs on the same machine in the same run."""
+    return render(request, "bench_ceiling.html")
