@@ -24,6 +24,7 @@ from audit.services import record
 from facilities.models import ProgramSettings
 from volunteers.compliance import add_months
 from volunteers.errors import VolunteerError
+from volunteers.services.hour_rollups import count_entry
 from volunteers.models import (
     AccessStatus,
     FacilityAccess,
@@ -238,6 +239,7 @@ def create_hour_entry(
 
 
 def _editable(entry: HourEntry) -> HourEntry:
+    # Only entries not yet approved change or go: the roll-ups (approved hours only) stay.
     locked = (
         HourEntry.objects.select_for_update().select_related("access__facility").get(pk=entry.pk)
     )
@@ -296,6 +298,7 @@ def _approve(entry: HourEntry, by: Any) -> None:
     entry.decided_at = timezone.now()
     entry.reject_reason = ""
     entry.save(update_fields=["status", "decided_by", "decided_at", "reject_reason", "updated_at"])
+    count_entry(entry, 1)  # the report's roll-ups, in the same transaction
     record(
         by=by,
         action="volunteers.hours_approved",
