@@ -686,6 +686,9 @@ class HourMonthTotal(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.facility_id} {self.kind} {self.month:%Y-%m} {self.program_area}"
+
 
 class GrantMonthTally(models.Model):
     """How many grants at a facility have approved hours in `month` whose previous month
@@ -706,6 +709,9 @@ class GrantMonthTally(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.facility_id} {self.kind} {self.month:%Y-%m} since {self.since}"
+
 
 class GrantAreaTally(models.Model):
     """GrantMonthTally for each program area, statewide: grants with approved hours in the
@@ -723,6 +729,9 @@ class GrantAreaTally(models.Model):
                 fields=["month", "program_area", "kind", "since"], name="grant_area_tally"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.program_area} {self.kind} {self.month:%Y-%m} since {self.since}"
 
 
 # Agreements and the PREA acknowledgment ---------------------------------------------------

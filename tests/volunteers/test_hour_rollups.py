@@ -101,9 +101,7 @@ def check() -> None:
     assert stored() == expected()
 
 
-def test_every_write_keeps_the_roll_ups_equal_to_the_entries(
-    facility: Facility, iac: User
-) -> None:
+def test_every_write_keeps_the_roll_ups_equal_to_the_entries(facility: Facility, iac: User) -> None:
     grant = volunteer(facility, by=iac, since=400)
     other = volunteer(FacilityFactory.create(), by=iac, since=400)
     check()
@@ -129,9 +127,7 @@ def test_every_write_keeps_the_roll_ups_equal_to_the_entries(
     check()
     delete_hour_entry(entry=changed, by=iac)
     check()
-    decide_hours(
-        entries=[log(other, on=days_ago(n)) for n in (5, 35, 65)], by=iac, approve=True
-    )
+    decide_hours(entries=[log(other, on=days_ago(n)) for n in (5, 35, 65)], by=iac, approve=True)
     decide_hours(entries=[log(other, on=days_ago(95))], by=iac, approve=False, reason="No")
     check()
     assert HourMonth.objects.filter(access=grant).count() == 3  # mentoring is pending
@@ -156,8 +152,14 @@ def test_taking_an_entry_out_undoes_it(facility: Facility, iac: User) -> None:
 def test_rebuilding_gives_the_same_rows(facility: Facility, iac: User) -> None:
     grant = volunteer(facility, by=iac, since=400)
     for n in range(0, 360, 23):
-        log(grant, on=days_ago(n), hours="1.25", area="education" if n % 2 else "other",
-            approve=True, by=iac)
+        log(
+            grant,
+            on=days_ago(n),
+            hours="1.25",
+            area="education" if n % 2 else "other",
+            approve=True,
+            by=iac,
+        )
     log(grant, on=days_ago(3))  # pending
     before = stored()
 

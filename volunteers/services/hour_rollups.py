@@ -159,42 +159,44 @@ def rebuild_sql(vendor: str) -> list[str]:
         else "DATE(e.worked_on, 'start of month')"
     )
     never = "DATE '0001-01-01'" if vendor == "postgresql" else "'0001-01-01'"
-    return [
+    statements = [
         "DELETE FROM volunteers_grantareatally",
         "DELETE FROM volunteers_grantmonthtally",
         "DELETE FROM volunteers_hourmonthtotal",
         "DELETE FROM volunteers_hourmonth",
-        f"""INSERT INTO volunteers_hourmonth
+        """INSERT INTO volunteers_hourmonth
             (access_id, facility_id, person_id, month, program_area, hours, entries,
              first_day, last_day)
-        SELECT e.access_id, e.facility_id, e.person_id, {month}, e.program_area,
+        SELECT e.access_id, e.facility_id, e.person_id, MONTH_OF_DAY, e.program_area,
                SUM(e.hours), COUNT(*), MIN(e.worked_on), MAX(e.worked_on)
         FROM volunteers_hourentry e WHERE e.status = 'approved'
-        GROUP BY e.access_id, e.facility_id, e.person_id, {month}, e.program_area""",
+        GROUP BY e.access_id, e.facility_id, e.person_id, MONTH_OF_DAY, e.program_area""",
         """INSERT INTO volunteers_hourmonthtotal
             (facility_id, kind, month, program_area, hours, entries)
         SELECT m.facility_id, a.kind, m.month, m.program_area, SUM(m.hours), SUM(m.entries)
         FROM volunteers_hourmonth m JOIN volunteers_facilityaccess a ON a.id = m.access_id
         GROUP BY m.facility_id, a.kind, m.month, m.program_area""",
-        f"""INSERT INTO volunteers_grantmonthtally (facility_id, kind, month, since, grants)
+        """INSERT INTO volunteers_grantmonthtally (facility_id, kind, month, since, grants)
         SELECT facility_id, kind, month, since, COUNT(*) FROM (
             SELECT g.facility_id, g.kind, g.month,
                    COALESCE(LAG(g.month) OVER (PARTITION BY g.access_id ORDER BY g.month),
-                            {never}) AS since
+                            NEVER_DATE) AS since
             FROM (SELECT DISTINCT m.access_id, m.facility_id, a.kind, m.month
                   FROM volunteers_hourmonth m
                   JOIN volunteers_facilityaccess a ON a.id = m.access_id) g
         ) t GROUP BY facility_id, kind, month, since""",
-        f"""INSERT INTO volunteers_grantareatally (kind, program_area, month, since, grants)
+        """INSERT INTO volunteers_grantareatally (kind, program_area, month, since, grants)
         SELECT kind, program_area, month, since, COUNT(*) FROM (
             SELECT a.kind, m.program_area, m.month,
                    COALESCE(LAG(m.month) OVER (
-                       PARTITION BY m.access_id, m.program_area ORDER BY m.month), {never})
+                       PARTITION BY m.access_id, m.program_area ORDER BY m.month), NEVER_DATE)
                    AS since
             FROM volunteers_hourmonth m
             JOIN volunteers_facilityaccess a ON a.id = m.access_id
         ) t GROUP BY kind, program_area, month, since""",
     ]
+    # Only constants go in: the database's month function and its way of writing a date.
+    return [s.replace("MONTH_OF_DAY", month).replace("NEVER_DATE", never) for s in statements]
 
 
 def rebuild() -> None:

@@ -24,7 +24,6 @@ from audit.services import record
 from facilities.models import ProgramSettings
 from volunteers.compliance import add_months
 from volunteers.errors import VolunteerError
-from volunteers.services.hour_rollups import count_entry
 from volunteers.models import (
     AccessStatus,
     FacilityAccess,
@@ -33,6 +32,7 @@ from volunteers.models import (
     HourStatus,
     InactivityFlag,
 )
+from volunteers.services.hour_rollups import count_entry
 
 QUARTER = Decimal("0.25")
 MAX_HOURS_A_DAY = Decimal("16")

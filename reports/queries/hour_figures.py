@@ -1,0 +1,329 @@
+"""The figures of the hours report, read from the roll-ups of approved hours that the hours
+service keeps (volunteers.models: HourMonth, HourMonthTotal, GrantMonthTally,
+GrantAreaTally) rather than from a year of entries.
+
+A period rarely starts and ends on month boundaries. With M1 and M2 its first and last
+months, every figure is taken over the whole months M1..M2 and then corrected for the days
+of M1 before the period and of M2 after it (the "outside days"):
+- sums subtract the approved entries of the outside days (one day, for the default
+  twelve months ending today);
+- "volunteers serving" counts a grant when one of its cells (grant x month x area) has an
+  entry inside the period, which a cell's first and last day tell exactly once the period
+  spans two months or more.
+
+Three ways to the same figures, chosen by what the scope asks:
+- statewide without an access-level filter (the PIC Coordinator's default): the tallies
+  answer the distinct counts in a few hundred rows ("grants serving in months a..b" are the
+  tallies of those months whose previous month with hours came before a), corrected for
+  grants whose only hours in M1..M2 fall on the outside days and for the few people with
+  more than one grant (the tallies count grants, the report people);
+- any other scope with a period over two months or more: the cells of the scope;
+- a period inside one month: the entries themselves (a month of them at most).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear, TruncMonth
+
+from facilities.models import Facility
+from reports.filters import Scope
+from volunteers.models import (
+    FacilityAccess,
+    GrantAreaTally,
+    GrantMonthTally,
+    HourEntry,
+    HourMonth,
+    HourMonthTotal,
+)
+
+
+@dataclass
+class HourFigures:
+    """Approved hours and volunteers serving in a scope and period."""
+
+    # (facility pk, year) -> hours
+    hours_by_facility_year: dict[tuple[int, int], Decimal] = field(default_factory=dict)
+    people_by_facility: dict[int, int] = field(default_factory=dict)
+    people: int = 0
+    # month (its first day) -> (hours, people), months with approved hours only
+    by_month: dict[date, tuple[Decimal, int]] = field(default_factory=dict)
+    # program area -> (hours, people)
+    by_area: dict[str, tuple[Decimal, int]] = field(default_factory=dict)
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def month_end(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1) - timedelta(days=1)
+
+
+def hour_figures(scope: Scope, *, statewide: bool) -> HourFigures:
+    first, last = month_of(scope.date_from), month_of(scope.date_to)
+    if first == last:
+        return from_entries(scope)
+    if statewide and not scope.level:
+        return from_tallies(scope)
+    return from_cells(scope)
+
+
+# The period inside one month: the entries ------------------------------------------------
+
+
+def approved_entries(scope: Scope) -> QuerySet[HourEntry]:
+    found = HourEntry.objects.approved().filter(
+        facility__in=scope.facility_ids(),
+        worked_on__gte=scope.date_from,
+        worked_on__lte=scope.date_to,
+    )
+    if scope.kind:
+        found = found.filter(access__kind=scope.kind)
+    return found.filter(scope.level_q("access__"))
+
+
+def from_entries(scope: Scope) -> HourFigures:
+    entries = approved_entries(scope)
+    figures = HourFigures()
+    for row in (
+        entries.annotate(year=ExtractYear("worked_on"))
+        .values("facility", "year")
+        .annotate(hours=Sum("hours"))
+        .order_by()
+    ):
+        figures.hours_by_facility_year[(row["facility"], row["year"])] = row["hours"]
+    figures.people_by_facility = _counts(
+        entries.values("facility").annotate(n=Count("person", distinct=True)).order_by(),
+        "facility",
+    )
+    figures.people = entries.aggregate(n=Count("person", distinct=True))["n"]
+    for row in (
+        entries.annotate(month=TruncMonth("worked_on"))
+        .values("month")
+        .annotate(hours=Sum("hours"), people=Count("person", distinct=True))
+        .order_by()
+    ):
+        figures.by_month[row["month"]] = (row["hours"], row["people"])
+    for row in (
+        entries.values("program_area")
+        .annotate(hours=Sum("hours"), people=Count("person", distinct=True))
+        .order_by()
+    ):
+        figures.by_area[row["program_area"]] = (row["hours"], row["people"])
+    return figures
+
+
+def _counts(rows: Any, key: str, name: str = "n") -> dict[Any, int]:
+    return {row[key]: row[name] for row in rows}
+
+
+# Shared by the two roll-up ways ------------------------------------------------------------
+
+
+def _window(scope: Scope) -> dict[str, date]:
+    return {"month__gte": month_of(scope.date_from), "month__lte": month_of(scope.date_to)}
+
+
+def _in_period(scope: Scope, prefix: str = "") -> Q:
+    """Cells (of months M1..M2, M1 before M2) with at least one entry inside the period."""
+    first, last = month_of(scope.date_from), month_of(scope.date_to)
+    return (
+        Q(**{f"{prefix}month__gt": first}) | Q(**{f"{prefix}last_day__gte": scope.date_from})
+    ) & (Q(**{f"{prefix}month__lt": last}) | Q(**{f"{prefix}first_day__lte": scope.date_to}))
+
+
+def _outside_days(scope: Scope) -> Q:
+    """Approved entries of M1 before the period and of M2 after it."""
+    first, last = month_of(scope.date_from), month_of(scope.date_to)
+    return Q(worked_on__gte=first, worked_on__lt=scope.date_from) | Q(
+        worked_on__gt=scope.date_to, worked_on__lte=month_end(last)
+    )
+
+
+def _cells(scope: Scope) -> QuerySet[HourMonth]:
+    found = HourMonth.objects.filter(facility__in=scope.facility_ids(), **_window(scope))
+    if scope.kind:
+        found = found.filter(access__kind=scope.kind)
+    return found.filter(scope.level_q("access__"))
+
+
+def _subtract_outside(
+    scope: Scope, figures: HourFigures, entries_by_month: dict[date, int]
+) -> None:
+    """Take the outside days' approved entries out of the sums (hours and entry counts)."""
+    outside = HourEntry.objects.approved().filter(
+        _outside_days(scope), facility__in=scope.facility_ids()
+    )
+    if scope.kind:
+        outside = outside.filter(access__kind=scope.kind)
+    outside = outside.filter(scope.level_q("access__"))
+    rows = (
+        outside.annotate(month=TruncMonth("worked_on"))
+        .values("facility", "month", "program_area")
+        .annotate(hours=Sum("hours"), entries=Count("pk"))
+        .order_by()
+    )
+    for row in rows:  # aggregated: a facility, month and area each
+        key = (row["facility"], row["month"].year)
+        figures.hours_by_facility_year[key] -= row["hours"]
+        hours, people = figures.by_month[row["month"]]
+        figures.by_month[row["month"]] = (hours - row["hours"], people)
+        entries_by_month[row["month"]] -= row["entries"]
+        area_hours, area_people = figures.by_area[row["program_area"]]
+        figures.by_area[row["program_area"]] = (area_hours - row["hours"], area_people)
+    for month, entries in entries_by_month.items():
+        if entries <= 0:
+            del figures.by_month[month]  # every entry of it fell outside the period
+
+
+def _sums(scope: Scope, rows: QuerySet[Any], hours: str, entries: str) -> HourFigures:
+    """Hours by facility and year, month and area from cells or totals of months M1..M2,
+    less the outside days."""
+    figures = HourFigures()
+    for row in (
+        rows.annotate(year=ExtractYear("month"))
+        .values("facility", "year")
+        .annotate(hours=Sum(hours))
+        .order_by()
+    ):
+        figures.hours_by_facility_year[(row["facility"], row["year"])] = row["hours"]
+    entries_by_month: dict[date, int] = {}
+    for row in rows.values("month").annotate(hours=Sum(hours), n=Sum(entries)).order_by():
+        if row["n"]:
+            figures.by_month[row["month"]] = (row["hours"], 0)
+            entries_by_month[row["month"]] = row["n"]
+    for row in rows.values("program_area").annotate(hours=Sum(hours)).order_by():
+        figures.by_area[row["program_area"]] = (row["hours"], 0)
+    _subtract_outside(scope, figures, entries_by_month)
+    return figures
+
+
+def _serving(
+    cells: QuerySet[HourMonth], what: str
+) -> tuple[dict[int, int], int, dict[date, int], dict[str, int]]:
+    """Distinct `what` (person or access) serving, from cells with an entry in the period:
+    by facility, in all, by month and by area."""
+    distinct = Count(what, distinct=True)
+    return (
+        _counts(cells.values("facility").annotate(n=distinct).order_by(), "facility"),
+        cells.aggregate(n=distinct)["n"],
+        _counts(cells.values("month").annotate(n=distinct).order_by(), "month"),
+        _counts(cells.values("program_area").annotate(n=distinct).order_by(), "program_area"),
+    )
+
+
+def _with_people(
+    figures: HourFigures,
+    by_facility: dict[int, int],
+    overall: int,
+    by_month: dict[date, int],
+    by_area: dict[str, int],
+) -> HourFigures:
+    figures.people_by_facility = {k: v for k, v in by_facility.items() if v}
+    figures.people = overall
+    figures.by_month = {m: (h, by_month.get(m, 0)) for m, (h, _p) in figures.by_month.items()}
+    figures.by_area = {a: (h, by_area.get(a, 0)) for a, (h, _p) in figures.by_area.items()}
+    return figures
+
+
+# Any scope: the cells ----------------------------------------------------------------------
+
+
+def from_cells(scope: Scope) -> HourFigures:
+    cells = _cells(scope)
+    figures = _sums(scope, cells, "hours", "entries")
+    return _with_people(figures, *_serving(cells.filter(_in_period(scope)), "person"))
+
+
+# Statewide: the tallies --------------------------------------------------------------------
+
+
+def from_tallies(scope: Scope) -> HourFigures:
+    first = month_of(scope.date_from)
+    last = month_of(scope.date_to)
+    totals = HourMonthTotal.objects.filter(**_window(scope))
+    grants = GrantMonthTally.objects.filter(**_window(scope))
+    areas = GrantAreaTally.objects.filter(**_window(scope))
+    if scope.kind:
+        totals = totals.filter(kind=scope.kind)
+        grants = grants.filter(kind=scope.kind)
+        areas = areas.filter(kind=scope.kind)
+    figures = _sums(scope, totals, "hours", "entries")
+
+    # Grants with hours in months M1..M2: by facility and area, those whose previous month
+    # with hours came before M1; by month, all of them.
+    by_facility = _counts(
+        grants.filter(since__lt=first).values("facility").annotate(n=Sum("grants")).order_by(),
+        "facility",
+    )
+    by_month = _counts(grants.values("month").annotate(n=Sum("grants")).order_by(), "month")
+    by_area = _counts(
+        areas.filter(since__lt=first).values("program_area").annotate(n=Sum("grants")).order_by(),
+        "program_area",
+    )
+
+    # Less the grants whose only hours in M1..M2 fall on the outside days.
+    window = HourMonth.objects.filter(**_window(scope))
+    if scope.kind:
+        window = window.filter(access__kind=scope.kind)
+    early = window.filter(month=first, last_day__lt=scope.date_from)
+    late = window.filter(month=last, first_day__gt=scope.date_to)
+    serving = window.filter(_in_period(scope))
+    outside_only = FacilityAccess.objects.filter(
+        Q(pk__in=early.values("access")) | Q(pk__in=late.values("access"))
+    ).exclude(Exists(serving.filter(access=OuterRef("pk"))))
+    for facility, n in _counts(
+        outside_only.values("facility").annotate(n=Count("pk")).order_by(), "facility"
+    ).items():
+        by_facility[facility] -= n
+    for month, stale, fresh in (
+        (first, early, Q(last_day__gte=scope.date_from)),
+        (last, late, Q(first_day__lte=scope.date_to)),
+    ):
+        n = (
+            FacilityAccess.objects.filter(pk__in=stale.values("access"))
+            .exclude(Exists(window.filter(fresh, month=month, access=OuterRef("pk"))))
+            .count()
+        )
+        if n:
+            by_month[month] -= n
+    stale_areas = (
+        (early | late)
+        .exclude(
+            Exists(serving.filter(access=OuterRef("access"), program_area=OuterRef("program_area")))
+        )
+        .values("program_area")
+        .annotate(n=Count("access", distinct=True))
+        .order_by()
+    )
+    for row in stale_areas:
+        by_area[row["program_area"]] -= row["n"]
+
+    # The tallies count grants; the report counts people. For people holding more than
+    # one grant, put their people in place of their grants.
+    several = (
+        FacilityAccess.objects.values("person")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values("person")
+    )
+    theirs = serving.filter(person__in=several)
+    people = _serving(theirs, "person")
+    their_grants = _serving(theirs, "access")
+    overall = sum(by_facility.values()) - their_grants[1] + people[1]
+    for counts, as_people, as_grants in (
+        (by_facility, people[0], their_grants[0]),
+        (by_month, people[2], their_grants[2]),
+        (by_area, people[3], their_grants[3]),
+    ):
+        for key, n in as_grants.items():
+            counts[key] = counts.get(key, 0) - n + as_people.get(key, 0)
+    return _with_people(figures, by_facility, overall, by_month, by_area)
+
+
+def is_statewide(facilities: list[Facility]) -> bool:
+    return len(facilities) == Facility.objects.count()
