@@ -605,6 +605,13 @@ class HourEntry(models.Model):
             models.Index(fields=["facility", "status", "worked_on"], name="hours_facility_status"),
             models.Index(fields=["person", "worked_on"], name="hours_person_day"),
             models.Index(fields=["access", "status", "worked_on"], name="hours_access_status"),
+            # The report's days at either end of a period, statewide (approved only).
+            models.Index(
+                fields=["worked_on"],
+                include=["facility", "access", "program_area", "hours"],
+                condition=models.Q(status="approved"),
+                name="hours_approved_day",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -21,6 +21,7 @@ Three ways to the same figures, chosen by what the scope asks:
 - a period inside one month: the entries themselves (a month of them at most).
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -136,12 +137,32 @@ def _in_period(scope: Scope, prefix: str = "") -> Q:
     ) & (Q(**{f"{prefix}month__lt": last}) | Q(**{f"{prefix}first_day__lte": scope.date_to}))
 
 
-def _outside_days(scope: Scope) -> Q:
-    """Approved entries of M1 before the period and of M2 after it."""
+def _edges(scope: Scope) -> tuple[date, date, Q, dict[date, int]]:
+    """How the sums treat the two end months (M1 before M2): each either stays in the
+    months summed and has its days outside the period subtracted, or leaves them and has
+    its days inside the period added, whichever reads fewer entries. Returns the months to
+    sum, the days of entries to read, and for each end month whether they add or subtract."""
     first, last = month_of(scope.date_from), month_of(scope.date_to)
-    return Q(worked_on__gte=first, worked_on__lt=scope.date_from) | Q(
-        worked_on__gt=scope.date_to, worked_on__lte=month_end(last)
-    )
+    start, end = first, last
+    days = Q(pk__in=[])
+    sign: dict[date, int] = {}
+    before = (scope.date_from - first).days
+    if before and before > (month_end(first) - scope.date_from).days + 1:
+        start = month_end(first) + timedelta(days=1)
+        days |= Q(worked_on__gte=scope.date_from, worked_on__lte=month_end(first))
+        sign[first] = 1
+    elif before:
+        days |= Q(worked_on__gte=first, worked_on__lt=scope.date_from)
+        sign[first] = -1
+    after = (month_end(last) - scope.date_to).days
+    if after and after > scope.date_to.day:
+        end = month_of(last - timedelta(days=1))
+        days |= Q(worked_on__gte=last, worked_on__lte=scope.date_to)
+        sign[last] = 1
+    elif after:
+        days |= Q(worked_on__gt=scope.date_to, worked_on__lte=month_end(last))
+        sign[last] = -1
+    return start, end, days, sign
 
 
 def _cells(scope: Scope) -> QuerySet[HourMonth]:
@@ -151,54 +172,54 @@ def _cells(scope: Scope) -> QuerySet[HourMonth]:
     return found.filter(scope.level_q("access__"))
 
 
-def _subtract_outside(
-    scope: Scope, figures: HourFigures, entries_by_month: dict[date, int]
-) -> None:
-    """Take the outside days' approved entries out of the sums (hours and entry counts)."""
-    outside = HourEntry.objects.approved().filter(
-        _outside_days(scope), facility__in=scope.facility_ids()
-    )
-    if scope.kind:
-        outside = outside.filter(access__kind=scope.kind)
-    outside = outside.filter(scope.level_q("access__"))
-    rows = (
-        outside.annotate(month=TruncMonth("worked_on"))
-        .values("facility", "month", "program_area")
-        .annotate(hours=Sum("hours"), entries=Count("pk"))
-        .order_by()
-    )
-    for row in rows:  # aggregated: a facility, month and area each
-        key = (row["facility"], row["month"].year)
-        figures.hours_by_facility_year[key] -= row["hours"]
-        hours, people = figures.by_month[row["month"]]
-        figures.by_month[row["month"]] = (hours - row["hours"], people)
-        entries_by_month[row["month"]] -= row["entries"]
-        area_hours, area_people = figures.by_area[row["program_area"]]
-        figures.by_area[row["program_area"]] = (area_hours - row["hours"], area_people)
-    for month, entries in entries_by_month.items():
-        if entries <= 0:
-            del figures.by_month[month]  # every entry of it fell outside the period
-
-
-def _sums(scope: Scope, rows: QuerySet[Any], hours: str, entries: str) -> HourFigures:
-    """Hours by facility and year, month and area from cells or totals of months M1..M2,
-    less the outside days."""
+def _sums(scope: Scope, rows: QuerySet[Any]) -> HourFigures:
+    """Hours by facility and year, by month and by area: from cells or totals (`rows`,
+    with `hours` and `entries`) of whole months, and the entries of the end months' days
+    that make the period exact (see _edges)."""
+    start, end, days, sign = _edges(scope)
+    rows = rows.filter(month__gte=start, month__lte=end)
     figures = HourFigures()
+    entries_by_month: dict[date, int] = defaultdict(int)
+    month_hours: dict[date, Decimal] = defaultdict(Decimal)
+    area_hours: dict[str, Decimal] = defaultdict(Decimal)
+    by_year: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+
+    def add(facility: int, month: date, area: str | None, hours: Decimal, n: int) -> None:
+        by_year[(facility, month.year)] += hours
+        month_hours[month] += hours
+        entries_by_month[month] += n
+        if area is not None:
+            area_hours[area] += hours
+
+    # One row per facility and month (a thousand at most): by year and by month from them.
     for row in (
-        rows.annotate(year=ExtractYear("month"))
-        .values("facility", "year")
-        .annotate(hours=Sum(hours))
-        .order_by()
+        rows.values("facility", "month").annotate(hours=Sum("hours"), n=Sum("entries")).order_by()
     ):
-        figures.hours_by_facility_year[(row["facility"], row["year"])] = row["hours"]
-    entries_by_month: dict[date, int] = {}
-    for row in rows.values("month").annotate(hours=Sum(hours), n=Sum(entries)).order_by():
-        if row["n"]:
-            figures.by_month[row["month"]] = (row["hours"], 0)
-            entries_by_month[row["month"]] = row["n"]
-    for row in rows.values("program_area").annotate(hours=Sum(hours)).order_by():
-        figures.by_area[row["program_area"]] = (row["hours"], 0)
-    _subtract_outside(scope, figures, entries_by_month)
+        add(row["facility"], row["month"], None, row["hours"], row["n"])
+    for row in rows.values("program_area").annotate(hours=Sum("hours")).order_by():
+        area_hours[row["program_area"]] += row["hours"]
+    edge = HourEntry.objects.approved().filter(days, facility__in=scope.facility_ids())
+    if scope.kind:
+        edge = edge.filter(access__kind=scope.kind)
+    edge = edge.filter(scope.level_q("access__"))
+    for row in (
+        edge.annotate(month=TruncMonth("worked_on"))
+        .values("facility", "month", "program_area")
+        .annotate(hours=Sum("hours"), n=Count("pk"))
+        .order_by()
+    ):  # aggregated: a facility, end month and area each
+        factor = sign[row["month"]]
+        add(
+            row["facility"],
+            row["month"],
+            row["program_area"],
+            factor * row["hours"],
+            factor * row["n"],
+        )
+    figures.hours_by_facility_year = dict(by_year)
+    # Months whose every entry fell outside the period are not listed.
+    figures.by_month = {m: (month_hours[m], 0) for m, n in entries_by_month.items() if n > 0}
+    figures.by_area = {area: (hours, 0) for area, hours in area_hours.items()}
     return figures
 
 
@@ -235,7 +256,7 @@ def _with_people(
 
 def from_cells(scope: Scope) -> HourFigures:
     cells = _cells(scope)
-    figures = _sums(scope, cells, "hours", "entries")
+    figures = _sums(scope, cells)
     return _with_people(figures, *_serving(cells.filter(_in_period(scope)), "person"))
 
 
@@ -252,7 +273,7 @@ def from_tallies(scope: Scope) -> HourFigures:
         totals = totals.filter(kind=scope.kind)
         grants = grants.filter(kind=scope.kind)
         areas = areas.filter(kind=scope.kind)
-    figures = _sums(scope, totals, "hours", "entries")
+    figures = _sums(scope, totals)
 
     # Grants with hours in months M1..M2: by facility and area, those whose previous month
     # with hours came before M1; by month, all of them.
@@ -305,11 +326,13 @@ def from_tallies(scope: Scope) -> HourFigures:
 
     # The tallies count grants; the report counts people. For people holding more than
     # one grant, put their people in place of their grants.
-    several = (
+    # Read first as a list: usually short (empty in the bench data), so the counts below
+    # use the person index, or are skipped when nobody holds two grants.
+    several = list(
         FacilityAccess.objects.values("person")
         .annotate(n=Count("pk"))
         .filter(n__gt=1)
-        .values("person")
+        .values_list("person", flat=True)
     )
     theirs = serving.filter(person__in=several)
     people = _serving(theirs, "person")
