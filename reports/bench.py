@@ -692,6 +692,11 @@ class Seeder:
         if not grants:
             return
         start, today = self.start, self.today
+        # Hours only on days already past, by grants already started (the service refuses
+        # a future day): a grant approved lately may start after today.
+        grants = [grant for grant in grants if grant[3] <= today]
+        if not grants:
+            return
         areas, sources = self.program_areas, self.sources
         for offset in range(0, total, BATCH):
             size = min(BATCH, total - offset)

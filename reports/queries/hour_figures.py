@@ -287,42 +287,57 @@ def from_tallies(scope: Scope) -> HourFigures:
         "program_area",
     )
 
-    # Less the grants whose only hours in M1..M2 fall on the outside days.
+    # Less the grants whose only hours in M1..M2 fall on the outside days: found from the
+    # few cells of the end months lying wholly outside the period, each asking by index
+    # whether its grant served inside it (at all, in that month, in that area).
     window = HourMonth.objects.filter(**_window(scope))
     if scope.kind:
         window = window.filter(access__kind=scope.kind)
-    early = window.filter(month=first, last_day__lt=scope.date_from)
-    late = window.filter(month=last, first_day__gt=scope.date_to)
     serving = window.filter(_in_period(scope))
-    outside_only = FacilityAccess.objects.filter(
-        Q(pk__in=early.values("access")) | Q(pk__in=late.values("access"))
-    ).exclude(Exists(serving.filter(access=OuterRef("pk"))))
-    for facility, n in _counts(
-        outside_only.values("facility").annotate(n=Count("pk")).order_by(), "facility"
-    ).items():
-        by_facility[facility] -= n
-    for month, stale, fresh in (
-        (first, early, Q(last_day__gte=scope.date_from)),
-        (last, late, Q(first_day__lte=scope.date_to)),
+    grant_cells = HourMonth.objects.filter(access=OuterRef("access"))
+    not_serving: set[tuple[int, int]] = set()
+    not_in_month: set[tuple[int, date]] = set()
+    not_in_area: set[tuple[int, str]] = set()
+    # One query per end month, so that each reads its own index and asks by grant. The
+    # day bounds repeat the month's so the planner sees how few cells that is (it has no
+    # statistics on days within a month).
+    for month, outside_q, inside_q in (
+        (
+            first,
+            Q(last_day__gte=first, last_day__lt=scope.date_from),
+            Q(last_day__gte=scope.date_from),
+        ),
+        (
+            last,
+            Q(first_day__gt=scope.date_to, first_day__lte=month_end(last)),
+            Q(first_day__lte=scope.date_to),
+        ),
     ):
-        n = (
-            FacilityAccess.objects.filter(pk__in=stale.values("access"))
-            .exclude(Exists(window.filter(fresh, month=month, access=OuterRef("pk"))))
-            .count()
-        )
-        if n:
-            by_month[month] -= n
-    stale_areas = (
-        (early | late)
-        .exclude(
-            Exists(serving.filter(access=OuterRef("access"), program_area=OuterRef("program_area")))
-        )
-        .values("program_area")
-        .annotate(n=Count("access", distinct=True))
-        .order_by()
-    )
-    for row in stale_areas:
-        by_area[row["program_area"]] -= row["n"]
+        outside = HourMonth.objects.filter(outside_q, month=month)
+        if scope.kind:
+            outside = outside.filter(access__kind=scope.kind)
+        stale = outside.annotate(
+            served=Exists(grant_cells.filter(_in_period(scope), **_window(scope))),
+            in_area=Exists(
+                grant_cells.filter(
+                    _in_period(scope), program_area=OuterRef("program_area"), **_window(scope)
+                )
+            ),
+            in_month=Exists(grant_cells.filter(inside_q, month=month)),
+        ).values_list("access", "facility", "program_area", "served", "in_area", "in_month")
+        for access, facility, area, served, in_area, in_month in stale:
+            if not served:
+                not_serving.add((access, facility))
+            if not in_month:
+                not_in_month.add((access, month))
+            if not in_area:
+                not_in_area.add((access, area))
+    for _access, facility in not_serving:
+        by_facility[facility] -= 1
+    for _access, month in not_in_month:
+        by_month[month] -= 1
+    for _access, area in not_in_area:
+        by_area[area] -= 1
 
     # The tallies count grants; the report counts people. For people holding more than
     # one grant, put their people in place of their grants.
@@ -338,14 +353,16 @@ def from_tallies(scope: Scope) -> HourFigures:
     people = _serving(theirs, "person")
     their_grants = _serving(theirs, "access")
     overall = sum(by_facility.values()) - their_grants[1] + people[1]
-    for counts, as_people, as_grants in (
-        (by_facility, people[0], their_grants[0]),
-        (by_month, people[2], their_grants[2]),
-        (by_area, people[3], their_grants[3]),
-    ):
-        for key, n in as_grants.items():
-            counts[key] = counts.get(key, 0) - n + as_people.get(key, 0)
+    _replace(by_facility, people[0], their_grants[0])
+    _replace(by_month, people[2], their_grants[2])
+    _replace(by_area, people[3], their_grants[3])
     return _with_people(figures, by_facility, overall, by_month, by_area)
+
+
+def _replace(counts: dict[Any, int], people: dict[Any, int], grants: dict[Any, int]) -> None:
+    """Counts of grants become counts of people for those holding several grants."""
+    for key, n in grants.items():
+        counts[key] = counts.get(key, 0) - n + people.get(key, 0)
 
 
 def is_statewide(facilities: list[Facility]) -> bool:
