@@ -3,6 +3,8 @@
 
 `create_hour_entry` validates everything an entry must satisfy, whoever enters it: the
 volunteer's portal, a coordinator, the sign-in sheet import and the gate kiosk all call it.
+Approving counts the entry into the reports' roll-ups (hour_rollups) in the same
+transaction; nothing here changes or removes an entry once approved.
 """
 
 from collections.abc import Iterable
