@@ -54,13 +54,18 @@ from volunteers.models import (
     AgreementVersion,
     Course,
     FacilityAccess,
+    GrantAreaTally,
+    GrantMonthTally,
     HourEntry,
+    HourMonth,
+    HourMonthTotal,
     HourSource,
     HourStatus,
     TBResult,
     TBTest,
     TrainingCompletion,
 )
+from volunteers.services import hour_rollups
 
 BENCH_DOMAIN = "bench.example.invalid"
 DEFAULTS = {"applications": 100_000, "grants": 20_000, "hours": 1_000_000, "audit": 1_000_000}
@@ -381,9 +386,10 @@ class Seeder:
             approved = self.applications()
             grants = self.grants(approved)
             self.hours(grants)
+            self.roll_up_hours()
             self.trainings(grants)
             self.audit()
-        self.rows.analyze(*loaded)
+        self.rows.analyze(*loaded, HourMonth, HourMonthTotal, GrantMonthTally, GrantAreaTally)
         return self.counts
 
     # Applications, with their events, steps, checks and information requests.
@@ -686,6 +692,11 @@ class Seeder:
         if not grants:
             return
         start, today = self.start, self.today
+        # Hours only on days already past, by grants already started (the service refuses
+        # a future day): a grant approved lately may start after today.
+        grants = [grant for grant in grants if grant[3] <= today]
+        if not grants:
+            return
         areas, sources = self.program_areas, self.sources
         for offset in range(0, total, BATCH):
             size = min(BATCH, total - offset)
@@ -727,6 +738,14 @@ class Seeder:
                     status=HourStatus.APPROVED,
                 )
             progress.step(size)
+
+    def roll_up_hours(self) -> None:
+        """The report's roll-ups of approved hours, worked out inside the database from the
+        entries just loaded (what the hours service keeps one entry at a time)."""
+        self.write("hour roll-ups  ...")
+        with transaction.atomic():
+            hour_rollups.rebuild()
+        self.write(" done\n")
 
     def trainings(self, grants: list[tuple[int, int, int, date]]) -> None:
         rng, moment = self.rng, self.moment
@@ -853,4 +872,6 @@ def clear(write: Callable[[str], None]) -> dict[str, int]:
         ]:
             removed[label] = queryset._raw_delete(queryset.db)
             write(f"removed {removed[label]:,} {label}\n")
+            if label == "hours":  # before the grants and people the roll-ups point to
+                hour_rollups.rebuild()
     return removed

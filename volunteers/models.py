@@ -605,6 +605,13 @@ class HourEntry(models.Model):
             models.Index(fields=["facility", "status", "worked_on"], name="hours_facility_status"),
             models.Index(fields=["person", "worked_on"], name="hours_person_day"),
             models.Index(fields=["access", "status", "worked_on"], name="hours_access_status"),
+            # The report's days at either end of a period, statewide (approved only).
+            models.Index(
+                fields=["worked_on"],
+                include=["facility", "access", "program_area", "hours"],
+                condition=models.Q(status="approved"),
+                name="hours_approved_day",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -628,6 +635,110 @@ class HourEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} at {self.facility_id} on {self.worked_on}: {self.hours} h"
+
+
+# Roll-ups of approved hours (kept by volunteers.services.hours, the one writer) -----------
+
+NEVER = date(1, 1, 1)  # `since` of a grant's first month with approved hours
+
+
+class HourMonth(models.Model):
+    """Approved hours of one grant in one calendar month and program area: the hours report
+    reads these instead of a year of entries. The first and last day with hours let a
+    period that starts or ends inside the month tell whether the grant served in it."""
+
+    access = models.ForeignKey(FacilityAccess, on_delete=models.CASCADE, related_name="+")
+    # The grant's, copied so the report need not join it (neither ever changes).
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # its first day
+    program_area = models.CharField(max_length=24, choices=ProgramArea.choices)
+    hours = models.DecimalField(max_digits=9, decimal_places=2)
+    entries = models.PositiveIntegerField()
+    first_day = models.DateField()
+    last_day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["access", "month", "program_area"], name="hour_month_cell"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["month", "last_day"], name="hour_month_last_day"),
+            models.Index(fields=["month", "first_day"], name="hour_month_first_day"),
+            models.Index(fields=["access", "program_area", "month"], name="hour_month_area"),
+            models.Index(fields=["person", "month"], name="hour_month_person"),
+            models.Index(fields=["facility", "month"], name="hour_month_facility"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.access_id} {self.month:%Y-%m} {self.program_area}: {self.hours} h"
+
+
+class HourMonthTotal(models.Model):
+    """Approved hours by facility, kind, month and program area (sums need no person)."""
+
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    month = models.DateField()
+    program_area = models.CharField(max_length=24, choices=ProgramArea.choices)
+    hours = models.DecimalField(max_digits=12, decimal_places=2)
+    entries = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "facility", "kind", "program_area"], name="hour_total_cell"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility_id} {self.kind} {self.month:%Y-%m} {self.program_area}"
+
+
+class GrantMonthTally(models.Model):
+    """How many grants at a facility have approved hours in `month` whose previous month
+    with approved hours was `since` (NEVER: none). The grants serving in months a..b are
+    then the tallies of months a..b with `since` before a: distinct grants over any run of
+    months by adding up a few hundred rows, never reading one row per person."""
+
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    month = models.DateField()
+    since = models.DateField()
+    grants = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "facility", "kind", "since"], name="grant_month_tally"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility_id} {self.kind} {self.month:%Y-%m} since {self.since}"
+
+
+class GrantAreaTally(models.Model):
+    """GrantMonthTally for each program area, statewide: grants with approved hours in the
+    area in `month` whose previous such month was `since`."""
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    program_area = models.CharField(max_length=24, choices=ProgramArea.choices)
+    month = models.DateField()
+    since = models.DateField()
+    grants = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "program_area", "kind", "since"], name="grant_area_tally"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_area} {self.kind} {self.month:%Y-%m} since {self.since}"
 
 
 # Agreements and the PREA acknowledgment ---------------------------------------------------

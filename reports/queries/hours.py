@@ -6,8 +6,6 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
-from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -15,20 +13,9 @@ from applications.models import ProgramArea
 from facilities.models import FTE_HOURS_PER_YEAR, HourValue, hour_rates
 from reports import charts
 from reports.filters import Scope
-from reports.queries.common import facility_rows, grouped, region_name
+from reports.queries.common import facility_rows, region_name
+from reports.queries.hour_figures import HourFigures, hour_figures, is_statewide
 from reports.tables import Column, Table
-from volunteers.models import HourEntry
-
-
-def approved_hours(scope: Scope) -> QuerySet[HourEntry]:
-    found = HourEntry.objects.approved().filter(
-        facility__in=scope.facility_ids(),
-        worked_on__gte=scope.date_from,
-        worked_on__lte=scope.date_to,
-    )
-    if scope.kind:
-        found = found.filter(access__kind=scope.kind)
-    return found.filter(scope.level_q("access__"))
 
 
 def fte(hours: Decimal, months: int) -> float:
@@ -42,37 +29,31 @@ def _rate(rates: dict[int, tuple[HourValue | None, bool]], year: int) -> Decimal
 
 
 def hours_and_value(scope: Scope) -> list[Table]:
-    entries = approved_hours(scope)
-    by_facility_year = (
-        entries.annotate(year=ExtractYear("worked_on"))
-        .values("facility", "year")
-        .annotate(hours=Sum("hours"))
-        .order_by()
-    )
+    facilities = facility_rows(scope)
+    figures = hour_figures(scope, statewide=is_statewide(facilities))
     years = list(range(scope.date_from.year, scope.date_to.year + 1))
     rates = hour_rates(years)
     hours: dict[int, Decimal] = defaultdict(Decimal)
     value: dict[int, Decimal] = defaultdict(Decimal)
     year_hours: dict[int, Decimal] = defaultdict(Decimal)
-    for row in by_facility_year:  # aggregated rows: one per facility and year
-        hours[row["facility"]] += row["hours"]
-        value[row["facility"]] += row["hours"] * _rate(rates, row["year"])
-        year_hours[row["year"]] += row["hours"]
-    serving = grouped(entries, "facility", people=Count("person", distinct=True))
+    for (facility_pk, year), amount in figures.hours_by_facility_year.items():
+        hours[facility_pk] += amount
+        value[facility_pk] += amount * _rate(rates, year)
+        year_hours[year] += amount
     rows: list[list[Any]] = []
-    for facility in facility_rows(scope):
+    for facility in facilities:
         total = hours.get(facility.pk, Decimal(0))
         rows.append(
             [
                 facility.name,
                 region_name(facility),
                 total,
-                serving.get(facility.pk, {}).get("people", 0),
+                figures.people_by_facility.get(facility.pk, 0),
                 value.get(facility.pk, Decimal(0)),
                 fte(total, scope.months),
             ]
         )
-    overall = entries.aggregate(people=Count("person", distinct=True))["people"]
+    overall = figures.people
     all_hours = sum(hours.values(), Decimal(0))
     rows.append(
         [
@@ -84,7 +65,7 @@ def hours_and_value(scope: Scope) -> list[Table]:
             fte(all_hours, scope.months),
         ]
     )
-    facilities = Table(
+    by_facility = Table(
         slug="hours-by-facility",
         title=_("Approved hours and their value, by facility"),
         columns=[
@@ -103,18 +84,18 @@ def hours_and_value(scope: Scope) -> list[Table]:
         )
         % {"months": scope.months},
     )
-    return [facilities, _by_month(entries), _by_area(entries), _by_year(years, year_hours, rates)]
+    return [
+        by_facility,
+        _by_month(figures),
+        _by_area(figures),
+        _by_year(years, year_hours, rates),
+    ]
 
 
-def _by_month(entries: QuerySet[HourEntry]) -> Table:
-    rows_ = (
-        entries.annotate(month=TruncMonth("worked_on"))
-        .values("month")
-        .annotate(hours=Sum("hours"), people=Count("person", distinct=True))
-        .order_by("month")
-    )
+def _by_month(figures: HourFigures) -> Table:
+    months = sorted(figures.by_month)
     rows: list[list[Any]] = [
-        [date_format(r["month"], "F Y"), r["hours"], r["people"]] for r in rows_
+        [date_format(month, "F Y"), *figures.by_month[month]] for month in months
     ]
     table = Table(
         slug="hours-by-month",
@@ -128,7 +109,7 @@ def _by_month(entries: QuerySet[HourEntry]) -> Table:
     )
     table.chart = charts.column_chart(
         title=_("Approved hours by month"),
-        labels=[date_format(r["month"], "M Y") for r in rows_],
+        labels=[date_format(month, "M Y") for month in months],
         values=[row[1] for row in rows],
         x_label=_("Month"),
         y_label=_("Hours"),
@@ -136,16 +117,9 @@ def _by_month(entries: QuerySet[HourEntry]) -> Table:
     return table
 
 
-def _by_area(entries: QuerySet[HourEntry]) -> Table:
-    counts = grouped(
-        entries, "program_area", hours=Sum("hours"), people=Count("person", distinct=True)
-    )
+def _by_area(figures: HourFigures) -> Table:
     rows: list[list[Any]] = [
-        [
-            label,
-            counts.get(value, {}).get("hours") or Decimal(0),
-            counts.get(value, {}).get("people", 0),
-        ]
+        [label, *figures.by_area.get(value, (Decimal(0), 0))]
         for value, label in ProgramArea.choices
     ]
     return Table(

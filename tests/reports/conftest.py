@@ -33,6 +33,7 @@ from volunteers.models import (
     HourSource,
     HourStatus,
 )
+from volunteers.services.hour_rollups import count_entry
 
 _numbers = itertools.count(1)
 CT = age.DEPARTMENT_TZ
@@ -119,7 +120,7 @@ def grant(
 def hours(
     access: FacilityAccess, worked: date, amount: str, status: str = HourStatus.APPROVED
 ) -> HourEntry:
-    return HourEntry.objects.create(
+    entry = HourEntry.objects.create(
         person=access.person,
         facility=access.facility,
         access=access,
@@ -129,6 +130,9 @@ def hours(
         status=status,
         source=HourSource.STAFF,
     )
+    if status == HourStatus.APPROVED:
+        count_entry(entry, 1)  # what the hours service does on approval (the report reads it)
+    return entry
 
 
 @dataclass

@@ -3,6 +3,8 @@
 
 `create_hour_entry` validates everything an entry must satisfy, whoever enters it: the
 volunteer's portal, a coordinator, the sign-in sheet import and the gate kiosk all call it.
+Approving counts the entry into the reports' roll-ups (hour_rollups) in the same
+transaction; nothing here changes or removes an entry once approved.
 """
 
 from collections.abc import Iterable
@@ -32,6 +34,7 @@ from volunteers.models import (
     HourStatus,
     InactivityFlag,
 )
+from volunteers.services.hour_rollups import count_entry
 
 QUARTER = Decimal("0.25")
 MAX_HOURS_A_DAY = Decimal("16")
@@ -238,6 +241,7 @@ def create_hour_entry(
 
 
 def _editable(entry: HourEntry) -> HourEntry:
+    # Only entries not yet approved change or go: the roll-ups (approved hours only) stay.
     locked = (
         HourEntry.objects.select_for_update().select_related("access__facility").get(pk=entry.pk)
     )
@@ -296,6 +300,7 @@ def _approve(entry: HourEntry, by: Any) -> None:
     entry.decided_at = timezone.now()
     entry.reject_reason = ""
     entry.save(update_fields=["status", "decided_by", "decided_at", "reject_reason", "updated_at"])
+    count_entry(entry, 1)  # the report's roll-ups, in the same transaction
     record(
         by=by,
         action="volunteers.hours_approved",
