@@ -16,8 +16,8 @@ from cryptography.x509.oid import NameOID
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
-# Read by the test set-up or the development tools only, never set on a server.
-DEVELOPMENT_ONLY = {"SQLITE_PATH", "PIC_SKIP_DOTENV"}
+# Read by the test set-up, `make bench` or the development tools only, never on a server.
+DEVELOPMENT_ONLY = {"SQLITE_PATH", "PIC_SKIP_DOTENV", "PIC_BENCH"}
 
 
 def _placed(text: str, tmp_path: Path) -> str:
