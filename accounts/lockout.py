@@ -169,7 +169,9 @@ def locks(*, now: datetime | None = None) -> list[Lock]:
 def _held(moment: datetime, column: str, limit: int) -> list[Lock]:
     """The accounts (or addresses) over their own limit: candidates by one count over the
     widest window, then each checked exactly."""
-    hours = max(settings.PIC_ACCOUNT_FAILURE_WINDOW_HOURS, settings.PIC_ADDRESS_FAILURE_WINDOW_HOURS)
+    hours = max(
+        settings.PIC_ACCOUNT_FAILURE_WINDOW_HOURS, settings.PIC_ADDRESS_FAILURE_WINDOW_HOURS
+    )
     rows = _failures().filter(when__gte=moment - timedelta(hours=hours))
     rows = rows.exclude(**{f"{column}__isnull": True})
     if column == "target_label":  # a sign-in with no name typed locks no account

@@ -21,7 +21,7 @@ def _staff_accounts() -> QuerySet[User]:
     confirmed = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
     # An unusable password starts with "!" (Django's marker): those are applicants.
     return (
-        User.objects.exclude(password__startswith="!")
+        User.objects.exclude(password__startswith="!")  # noqa: S106
         .annotate(has_authenticator=Exists(confirmed))
         .order_by("email")
     )
@@ -44,7 +44,10 @@ def two_step_reset(request: HttpRequest, user_id: int) -> HttpResponse:
     mfa.reset_devices(user=account, by=request.user)
     messages.success(
         request,
-        _("Two-step verification was reset for %(email)s: they set it up again at their next sign-in.")
+        _(
+            "Two-step verification was reset for %(email)s: they set it up again at their "
+            "next sign-in."
+        )
         % {"email": account.email},
     )
     return redirect("staff:two_step")

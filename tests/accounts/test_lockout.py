@@ -2,6 +2,7 @@
 and per-address limits beside it, the retry page and the PIC Coordinator's unlock page."""
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from axes.models import AccessAttempt
@@ -26,7 +27,10 @@ def staff() -> User:
     return StaffUserFactory.create(email="iac.acc@doc.example.org")
 
 
-def attempt(client: Client, email: str, password: str = "not-it-123456", ip: str = HOME_IP):
+WRONG = "not-it-123456"
+
+
+def attempt(client: Client, email: str, password: str = WRONG, ip: str = HOME_IP) -> Any:
     return client.post(LOGIN, {"username": email, "password": password}, REMOTE_ADDR=ip)
 
 
@@ -150,9 +154,7 @@ def test_the_address_limit_covers_every_account(client: Client, settings: LazySe
     assert attempt(client, staff.email, STAFF_PASSWORD, ip=ELSEWHERE).status_code == 302
 
 
-def test_every_failure_reaches_the_audit_log_also_once_locked(
-    client: Client, staff: User
-) -> None:
+def test_every_failure_reaches_the_audit_log_also_once_locked(client: Client, staff: User) -> None:
     fail(client, staff.email, 12)
 
     failed = AuditEvent.objects.filter(action="auth.sign_in_failed", target_label=staff.email)
@@ -180,9 +182,7 @@ def test_the_admin_sign_in_is_locked_too(client: Client, staff: User) -> None:
     assert response.status_code == 429
 
 
-def test_rate_limits_off_lift_the_lock(
-    client: Client, staff: User, settings: LazySettings
-) -> None:
+def test_rate_limits_off_lift_the_lock(client: Client, staff: User, settings: LazySettings) -> None:
     settings.PIC_RATE_LIMITS = False
     settings.AXES_ENABLED = False
     fail(client, staff.email, 30)
@@ -214,7 +214,10 @@ def test_the_unlock_page_lists_locks_and_unlocks_them_audited(
         response = client.post("/staff/security/locks/unlock/", {"email": email, "ip": ip})
         assert response.status_code == 302
     assert lockout.locks() == []
-    assert AuditEvent.objects.filter(action="auth.unlocked", actor_id=str(pic_coordinator.pk)).count() == 3
+    assert (
+        AuditEvent.objects.filter(action="auth.unlocked", actor_id=str(pic_coordinator.pk)).count()
+        == 3
+    )
     assert attempt(Client(), staff.email, STAFF_PASSWORD).status_code == 302
 
 
