@@ -141,9 +141,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "accounts.middleware.StaffSessionMiddleware",
     "pic.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages (a timed-out session says why at the sign-in page).
+    "accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
