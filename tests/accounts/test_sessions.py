@@ -123,7 +123,8 @@ def test_staff_pages_carry_the_warning_and_its_script(client: Client, iac: User)
     page = client.get(PAGE).content.decode()
 
     assert 'id="idle-warning"' in page
-    assert 'data-idle-seconds="1800"' in page and 'data-warning-seconds="120"' in page
+    assert 'data-idle-seconds="1800"' in page
+    assert 'data-warning-seconds="120"' in page
     assert "/static/js/idle-warning.js" in page
     assert "Stay signed in" in page
     assert "<script>" not in page  # no inline script: the strict CSP
