@@ -43,7 +43,7 @@ def client_address(request: HttpRequest) -> str:
 
 
 def _cooloff() -> timedelta:
-    return settings.AXES_COOLOFF_TIME  # type: ignore[no-any-return]
+    return settings.AXES_COOLOFF_TIME
 
 
 def _failures() -> QuerySet[AuditEvent]:
