@@ -25,7 +25,7 @@ SIGNED_IN_AT = "pic_signed_in_at"
 LAST_SEEN_AT = "pic_last_seen_at"
 # Write the last-seen time at most this often: a save per request would cost a write per
 # page for nothing the idle limit needs.
-LAST_SEEN_RESOLUTION = 30
+LAST_SEEN_RESOLUTION = 60
 GUARDED_PREFIXES = ("/staff/", "/admin/")
 
 

@@ -1,5 +1,6 @@
 """Test-only settings and the fixtures every test module shares."""
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
 from accounts.models import User
 from facilities.models import Facility, Membership, Role
 from tests.factories import FacilityFactory, MembershipFactory, StaffUserFactory
@@ -64,6 +66,8 @@ def _force_login_verified(self: Client, user: User, backend: str | None = None) 
     if user.has_usable_password():
         session = self.session
         session[DEVICE_ID_SESSION_KEY] = verified_device(user).persistent_id
+        # As the sign-in form does: the session's clocks start now (no write on first use).
+        session[SIGNED_IN_AT] = session[LAST_SEEN_AT] = time.time()
         session.save()
 
 
