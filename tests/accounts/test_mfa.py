@@ -332,3 +332,14 @@ def test_an_applicant_account_has_no_two_step_to_reset(
     client.force_login(pic_coordinator)
 
     assert client.post(f"/staff/security/two-step/{applicant.pk}/reset/").status_code == 404
+
+
+def test_the_deploy_check_warns_when_mfa_or_rate_limits_are_off(settings: LazySettings) -> None:
+    from accounts.checks import mfa_on_in_production, rate_limits_on_in_production
+
+    assert mfa_on_in_production(None) == []
+    assert rate_limits_on_in_production(None) == []
+    settings.PIC_REQUIRE_MFA = False
+    settings.PIC_RATE_LIMITS = False
+    assert [m.id for m in mfa_on_in_production(None)] == ["pic.W001"]
+    assert [m.id for m in rate_limits_on_in_production(None)] == ["pic.W002"]
