@@ -12,20 +12,22 @@ def _key(scope: str, subject: str) -> str:
 
 
 def _lifted() -> bool:
-    # `make bench` drives every page from one loopback address; the limits would refuse it
-    # within seconds. The counting still happens, so the bench pays what production pays.
-    return bool(getattr(settings, "PIC_BENCH", False))
+    # A load test (`make bench`) drives every page from one loopback address; the limits
+    # would refuse it within seconds. The counting still happens, so it pays what
+    # production pays.
+    return not settings.PIC_RATE_LIMITS
 
 
 def is_limited(scope: str, subject: str, *, limit: int) -> bool:
-    """Whether `subject` has used up its `limit` in the current window of `scope`."""
+    """Whether `subject` has used up its `limit` in the current window of `scope`; never
+    while the limits are lifted (PIC_RATE_LIMITS off, as `make bench` sets it)."""
     count = int(cache.get(_key(scope, subject), 0))
     return count >= limit and not _lifted()
 
 
 def hit(scope: str, subject: str, *, window_seconds: int) -> int:
     """Count one attempt by `subject` in `scope`; return the count in this window (0 while
-    PIC_BENCH lifts the limits)."""
+    the limits are lifted)."""
     count = _count(_key(scope, subject), window_seconds)
     return 0 if _lifted() else count
 

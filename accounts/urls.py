@@ -9,6 +9,10 @@ from accounts.forms import StaffPasswordResetForm
 staff_patterns = [
     path("login/", views.staff_login, name="login"),
     path("logout/", views.staff_logout, name="logout"),
+    # The second sign-in step (two-step verification), enrolment and backup codes.
+    path("mfa/", views.verify, name="mfa"),
+    path("mfa/setup/", views.setup, name="mfa_setup"),
+    path("mfa/codes/", views.codes, name="mfa_codes"),
     path(
         "password/reset/",
         login_not_required(

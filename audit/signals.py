@@ -29,7 +29,9 @@ def on_login_failed(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
     # Credentials arrive with the password already masked; keep only the name tried.
-    tried = str(credentials.get("username") or credentials.get("email") or "")[:255]
+    # Lower-cased as sign-in matches it, so one account's failures count under one name.
+    tried = str(credentials.get("username") or credentials.get("email") or "").strip().lower()
+    tried = tried[:255]
     reason = kwargs.get("reason")
     details = {"reason": str(reason)} if reason else None
     record(by=None, action="auth.sign_in_failed", target=tried, ip=_ip(request), details=details)

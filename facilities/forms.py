@@ -61,3 +61,16 @@ class DirectoryFilterForm(forms.Form):
         if data.get("region"):
             facilities = facilities.filter(region__name=data["region"])
         return facilities.search(data.get("q", ""))
+
+
+class UnlockForm(forms.Form):
+    """Which lock the PIC Coordinator lifts: one account from one address, or the account."""
+
+    email = forms.EmailField(max_length=254, required=False)
+    ip = forms.GenericIPAddressField(required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("email") and not cleaned.get("ip"):
+            raise forms.ValidationError(_("Name an account, an address or both."))
+        return cleaned

@@ -2,6 +2,7 @@
 
 import ipaddress
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -120,6 +121,10 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "audit.apps.AuditConfig",
     "accounts.apps.AccountsConfig",
     "facilities.apps.FacilitiesConfig",
@@ -142,13 +147,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "pic.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages (a timed-out session says why at the sign-in page).
+    "accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "audit.middleware.AuditContextMiddleware",
+    # Last, so it sees the flag a refused sign-in leaves on the request.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if PIC_BENCH:
@@ -169,6 +179,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "facilities.context_processors.staff_role",
+                "accounts.context_processors.staff_security",
             ],
         },
     },
@@ -264,7 +275,11 @@ TASKS = {
 }
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# The lockout check first: it refuses a locked account and address before any password check.
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "staff:home"
 LOGOUT_REDIRECT_URL = "home"
@@ -407,6 +422,45 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Staff sign-in security (CJIS advanced authentication and session limits) ------------------
+
+# Two-step sign-in (an authenticator app's code, or a backup code) for every staff account.
+# On unless DJANGO_DEBUG is on; the demo then says on every staff page that it is off.
+PIC_REQUIRE_MFA = env_bool("PIC_REQUIRE_MFA", default=not DEBUG)
+OTP_TOTP_ISSUER = "PIC Portal"
+# A staff session ends after this long without a request, and this long after sign-in
+# whatever the activity; the page warns this many seconds before the idle end.
+PIC_STAFF_IDLE_MINUTES = env_int("PIC_STAFF_IDLE_MINUTES", 30)
+PIC_STAFF_SESSION_HOURS = env_int("PIC_STAFF_SESSION_HOURS", 12)
+PIC_STAFF_IDLE_WARNING_SECONDS = 120
+
+# Every rate limit and the sign-in lockout, lifted in one place for load tests: off under
+# PIC_BENCH unless set explicitly.
+PIC_RATE_LIMITS = env_bool("PIC_RATE_LIMITS", default=not PIC_BENCH)
+
+# django-axes: a failure limit per account AND address together, so a stranger elsewhere
+# cannot lock a coordinator out; accounts.lockout adds a slower per-account limit beside it.
+AXES_ENABLED = PIC_RATE_LIMITS
+AXES_FAILURE_LIMIT = env_int("PIC_SIGN_IN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("PIC_SIGN_IN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.lockout.username_tried"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# The audit log already has every sign-in; axes keeps only what locking needs.
+AXES_DISABLE_ACCESS_LOG = True
+# Failures in any 24 hours, from any address, after which the account itself is locked.
+PIC_ACCOUNT_FAILURE_LIMIT = env_int("PIC_ACCOUNT_FAILURE_LIMIT", 20)
+PIC_ACCOUNT_FAILURE_WINDOW_HOURS = 24
+# Failures in an hour from one address, whatever the account (credential stuffing): set
+# above what a building behind one address fails in an hour.
+PIC_ADDRESS_FAILURE_LIMIT = env_int("PIC_ADDRESS_FAILURE_LIMIT", 50)
+PIC_ADDRESS_FAILURE_WINDOW_HOURS = 1
+
 # One configuration, one path to the console: Django's defaults give the "django" logger a
 # console handler of its own in development (and "django.server" another), so its records
 # printed twice once they also reached the root handler. Here every record reaches the
@@ -429,6 +483,8 @@ LOGGING = {
         "django.server": {"handlers": [], "level": "INFO", "propagate": True},
         # One line per task and per layout step is noise; their warnings still show.
         "django_tasks": {"level": "WARNING"},
+        # Every failed sign-in and lock is in the audit log; axes' own lines repeat them.
+        "axes": {"level": "ERROR"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         # One JSON line per request (pic.middleware.RequestLogMiddleware); off in

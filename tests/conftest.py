@@ -12,7 +12,11 @@ from typing import Any
 
 import pytest
 from django.conf import LazySettings
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
 from accounts.models import User
 from facilities.models import Facility, Membership, Role
 from tests.factories import FacilityFactory, MembershipFactory, StaffUserFactory
@@ -49,6 +53,38 @@ def _test_settings(settings: LazySettings) -> None:
     # A standby never sees a test's uncommitted rows: reports read the primary, except in
     # the test that shows the replica at work (tests/pic/test_replica.py).
     settings.PIC_REPORTS_DATABASE = "default"
+
+
+_FORCE_LOGIN = Client.force_login
+
+
+def sign_in_without_mfa(client: Client, user: User) -> None:
+    """Django's own force_login: a session past the password step only (MFA pending)."""
+    _FORCE_LOGIN(client, user)
+
+
+def verified_device(user: User) -> TOTPDevice:
+    """The account's confirmed authenticator, made when it has none."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Test phone", confirmed=True)
+
+
+def _force_login_verified(self: Client, user: User, backend: str | None = None) -> None:
+    _FORCE_LOGIN(self, user, backend)
+    if user.has_usable_password():
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = verified_device(user).persistent_id
+        # As the sign-in form does: the session's clocks start now (no write on first use).
+        session[SIGNED_IN_AT] = session[LAST_SEEN_AT] = time.time()
+        session.save()
+
+
+@pytest.fixture(autouse=True)
+def _mfa_verified_force_login(monkeypatch: pytest.MonkeyPatch) -> None:
+    """MFA is on in tests (DEBUG is off): `client.force_login` of a staff account stands for
+    a sign-in that passed both steps, with a real confirmed device in the session. Tests of
+    the second step itself start from `sign_in_without_mfa`."""
+    monkeypatch.setattr(Client, "force_login", _force_login_verified)
 
 
 @pytest.fixture(autouse=True)

@@ -73,3 +73,10 @@ def actor_label(by: Any) -> str:
 
 class SignInRefused(ApplicationError):
     pass
+
+
+class TooManySubmits(ApplicationError):
+    def __init__(self) -> None:
+        super().__init__(
+            _("Too many applications were sent from here. Wait an hour and try again.")
+        )

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts import ratelimit
+from accounts.models import User, normalize_email
 from accounts.tasks import send_templated_email
 from applications import age
 from applications import sections as S
@@ -28,9 +29,16 @@ from applications.services.checks import (
     next_reference,
 )
 from applications.services.drafts import PENDING
-from applications.services.errors import ApplicationError, IllegalMove, Incomplete, TooYoung
+from applications.services.errors import (
+    ApplicationError,
+    IllegalMove,
+    Incomplete,
+    TooManySubmits,
+    TooYoung,
+)
 from applications.services.people import flag_possible_duplicates
 from applications.services.status import append_event, transition
+from audit.context import current_ip
 from facilities.models import Facility, Membership
 from partners.models import OrganizationKind
 from partners.services import find_or_create_unverified
@@ -78,6 +86,27 @@ def _name_new_organization(application: Application, *, by: Any) -> None:
         application.organization = find_or_create_unverified(name=name, kind=kind, by=by)
 
 
+SUBMITS_PER_ADDRESS = 10
+SUBMITS_PER_IP = 30
+SUBMIT_WINDOW_SECONDS = 60 * 60
+
+
+def _limit_submits(email: str) -> None:
+    """An applicant's own submits, per e-mail address and per client address (a script
+    filing applications in bulk); staff entering paper applications are not limited."""
+    email, ip = normalize_email(email), current_ip.get() or ""
+    if not email and not ip:
+        return
+    if ratelimit.is_limited("submit_email", email, limit=SUBMITS_PER_ADDRESS) or (
+        ip and ratelimit.is_limited("submit_ip", ip, limit=SUBMITS_PER_IP)
+    ):
+        raise TooManySubmits()
+    if email:
+        ratelimit.hit("submit_email", email, window_seconds=SUBMIT_WINDOW_SECONDS)
+    if ip:
+        ratelimit.hit("submit_ip", ip, window_seconds=SUBMIT_WINDOW_SECONDS)
+
+
 @transaction.atomic
 def submit_application(
     *, application: Application, by: Any, on_behalf: bool = False, now: Any = None
@@ -99,6 +128,8 @@ def submit_application(
         if locked.reference:
             return locked  # already submitted: one move, one reference, one e-mail
         raise IllegalMove(locked, Status.SUBMITTED)
+    if not on_behalf:
+        _limit_submits(locked.person.email)
     problems = completeness(locked)
     if problems:
         raise Incomplete(problems)

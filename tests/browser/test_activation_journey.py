@@ -10,7 +10,8 @@ from django.test import Client
 from django.utils import timezone
 
 from applications import age
-from tests.factories import STAFF_PASSWORD, MembershipFactory
+from tests.browser.conftest import sign_in_staff
+from tests.factories import MembershipFactory
 from tests.volunteers.test_activation_flow import approved_grant
 from volunteers import activation
 from volunteers.models import AccessStatus, Course, FacilityAccess
@@ -62,10 +63,7 @@ def test_approval_to_activation(
     type(session).objects.filter(pk=session.pk).update(
         starts_at=timezone.now() - timedelta(hours=3), ends_at=timezone.now() - timedelta(hours=1)
     )
-    page.goto(f"{live_server.url}/staff/login/")
-    page.get_by_label("E-mail address").fill(iac.email)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_staff(page, live_server.url, iac)
     page.goto(f"{live_server.url}/staff/facilities/ACC/sessions/{session.pk}/")
     shot(page, artifacts_dir, "02-session")
     page.get_by_role("button", name="Record attendance and completions").click()

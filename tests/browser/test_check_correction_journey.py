@@ -8,7 +8,8 @@ from typing import Any
 from applications import age
 from screening import services
 from screening.models import BackgroundCheck, StepKind, StepState
-from tests.factories import STAFF_PASSWORD, MembershipFactory, submitted_application
+from tests.browser.conftest import sign_in_staff
+from tests.factories import MembershipFactory, submitted_application
 
 
 def shot(page: Any, artifacts: Path, name: str) -> None:
@@ -26,10 +27,7 @@ def test_coordinator_supersedes_a_check_and_passes_the_step(
     step = application.screening_steps.get(step_kind=StepKind.BACKGROUND_CHECK)
     section = page.locator(f"section[aria-labelledby='step-{step.pk}']")
 
-    page.goto(f"{live_server.url}/staff/login/")
-    page.get_by_label("E-mail address").fill(iac.email)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_staff(page, live_server.url, iac)
     page.get_by_role("link", name=application.reference).click()
 
     # The first MULES check comes back for review.

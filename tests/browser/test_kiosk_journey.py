@@ -13,8 +13,9 @@ from django.test import Client
 from django.utils import timezone
 
 from applications import age
+from tests.browser.conftest import sign_in_staff
 from tests.dates import long_date
-from tests.factories import STAFF_PASSWORD, MembershipFactory
+from tests.factories import MembershipFactory
 from tests.volunteers.activation_helpers import active_grant
 from volunteers.models import (
     AccessEventKind,
@@ -41,14 +42,6 @@ def signed_in_context(browser: Any, live_server: Any, user: Any) -> Any:
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )
     return context
-
-
-def staff_sign_in(page: Any, live_server: Any, email: str) -> None:
-    page.goto(f"{live_server.url}/staff/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda url: "/staff/login/" not in url)
 
 
 DUPLICATE_IDS = """() => {
@@ -84,7 +77,7 @@ def test_kiosk_visit_to_approved_hours_then_suspend_and_restore(
     tablet.set_default_timeout(10_000)
     tablet_errors: list[str] = []
     tablet.on("pageerror", lambda exc: tablet_errors.append(str(exc)))
-    staff_sign_in(tablet, live_server, iac.email)
+    sign_in_staff(tablet, live_server.url, iac)
     tablet.goto(f"{live_server.url}/staff/facilities/ACC/kiosk/")
     tablet.get_by_text("No kiosk is enrolled for this facility.").wait_for()
     tablet.locator("summary", has_text="Enroll this browser as the kiosk").click()
@@ -117,7 +110,7 @@ def test_kiosk_visit_to_approved_hours_then_suspend_and_restore(
     tablet.get_by_label("Badge number").wait_for()
 
     # The staff page shows them signed in now.
-    staff_sign_in(page, live_server, iac.email)
+    sign_in_staff(page, live_server.url, iac)
     page.goto(f"{live_server.url}/staff/facilities/ACC/kiosk/")
     page.get_by_role("cell", name="Front desk tablet").first.wait_for()
     assert page.locator("li", has_text=badge).count() >= 1

@@ -5,7 +5,8 @@ from typing import Any
 
 from django.test import Client
 
-from tests.factories import STAFF_PASSWORD, MembershipFactory, applicant
+from tests.browser.conftest import sign_in_staff
+from tests.factories import MembershipFactory, applicant
 
 
 def test_an_applicant_signs_out(
@@ -33,10 +34,7 @@ def test_staff_sign_out(
     page: Any, live_server: Any, artifacts_dir: Path, transactional_db: Any
 ) -> None:
     iac = MembershipFactory.create(facility__code="ACC").user
-    page.goto(f"{live_server.url}/staff/login/")
-    page.get_by_label("E-mail address").fill(iac.email)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_staff(page, live_server.url, iac)
     page.get_by_role("link", name="Queue").wait_for()
 
     page.get_by_role("button", name=f"Sign out ({iac.email})").click()

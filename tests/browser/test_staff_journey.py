@@ -5,7 +5,8 @@ from pathlib import Path
 from typing import Any
 
 from applications.models import Application, Status
-from tests.factories import STAFF_PASSWORD, MembershipFactory, submitted_application
+from tests.browser.conftest import sign_in_staff
+from tests.factories import MembershipFactory, submitted_application
 
 
 def shot(page: Any, artifacts: Path, name: str) -> None:
@@ -22,9 +23,7 @@ def test_iac_screens_and_approves(
 
     page.goto(f"{live_server.url}/staff/")
     page.wait_for_url("**/staff/login/**")
-    page.get_by_label("E-mail address").fill(iac.email)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_staff(page, live_server.url, iac, start="/staff/login/")
     page.get_by_role("link", name=application.reference).wait_for()
     shot(page, artifacts_dir, "01-queue")
 

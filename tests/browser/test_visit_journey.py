@@ -14,7 +14,8 @@ from django.core import mail
 from applications import age
 from applications.models import Application
 from outreach.models import VisitRequest
-from tests.factories import STAFF_PASSWORD, MembershipFactory
+from tests.browser.conftest import sign_in_staff
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.usefixtures("clear_cache")
 
@@ -63,10 +64,7 @@ def test_visit_request_to_scheduled_visit_to_application(
     assert page.locator(".hp-field input").is_hidden()
 
     # The IAC signs in and works the inbox.
-    page.goto(f"{url}/staff/login/")
-    page.get_by_label("E-mail address").fill(iac.email)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_staff(page, url, iac)
     page.goto(f"{url}/staff/facilities/ACC/")
     page.get_by_role("link", name="Program visits").click()
     page.get_by_role("heading", name="Program visits").wait_for()

@@ -23,7 +23,7 @@ def test_the_pic_coordinator_reaches_every_statewide_link(
 
     assert page.status_code == 200
     links = re.findall(r'<li class="list-group-item"><a href="([^"]+)"', page.content.decode())
-    assert len(links) == 6
+    assert len(links) == 8
     for link in links:
         assert client.get(link).status_code == 200, link
 

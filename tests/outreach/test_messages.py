@@ -242,5 +242,6 @@ def test_the_message_list_costs_the_same_at_any_size(
     assert response.content.decode().count("Message ") >= size
 
 
-# Session, user, memberships, facility, program capability checks, the list and its form.
-QUERIES = 10
+# Session, user, the second step's device, memberships, facility, program capability
+# checks, the list and its form.
+QUERIES = 11

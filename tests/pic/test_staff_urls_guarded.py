@@ -23,6 +23,9 @@ PUBLIC_STAFF_ROUTES = {
     "staff:password_set",
     "staff:password_set_done",
 }
+# The second sign-in step, for a signed-in staff account not verified yet: no capability to
+# guard, but never anonymous and never an applicant (tested below and in test_mfa.py).
+SIGN_IN_STEPS = {"staff:mfa", "staff:mfa_setup", "staff:mfa_codes"}
 
 
 def walk(
@@ -43,7 +46,7 @@ def unguarded(resolver: URLResolver) -> list[str]:
         route
         for route, name, pattern in walk(resolver)
         if route.startswith("staff/")
-        and name not in PUBLIC_STAFF_ROUTES
+        and name not in PUBLIC_STAFF_ROUTES | SIGN_IN_STEPS
         and not hasattr(pattern.callback, "pic_guard")
     ]
 
@@ -53,7 +56,8 @@ def staff_routes() -> list[tuple[str, str, URLPattern]]:
 
 
 def guarded_routes() -> list[tuple[str, str, URLPattern]]:
-    return [entry for entry in staff_routes() if entry[1] not in PUBLIC_STAFF_ROUTES]
+    exempt = PUBLIC_STAFF_ROUTES | SIGN_IN_STEPS
+    return [entry for entry in staff_routes() if entry[1] not in exempt]
 
 
 def test_every_staff_route_is_guarded() -> None:
@@ -165,5 +169,22 @@ def test_guarded_routes_turn_strangers_away(
     if who == "anonymous":
         assert response.status_code == 302
         assert response["Location"] == f"/staff/login/?next={url}"
+    else:
+        assert response.status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(SIGN_IN_STEPS))
+@pytest.mark.parametrize("who", ["anonymous", "applicant"])
+def test_the_sign_in_steps_turn_strangers_away(client: Client, name: str, who: str) -> None:
+    url = reverse(name)
+    if who == "applicant":
+        client.force_login(UserFactory.create())
+
+    response = client.get(url)
+
+    if who == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/staff/login/?next=")
     else:
         assert response.status_code == 403
