@@ -480,6 +480,15 @@ ROUTES = [
         302,
     ),
     Route("staff:decline", "post", DECIDE, ref("submitted"), lambda p: {"reason": "other"}, 302),
+    # Revealing an identifier: the decide capability (not a chaplain's), one at a time.
+    Route("staff:reveal_identifier", "get", DECIDE, ref("review")),
+    Route(
+        "staff:reveal_identifier",
+        "post",
+        DECIDE,
+        ref("review"),
+        lambda p: {"field": "ssn", "reason": "Running the MULES check"},
+    ),
     # The gate is closed (no step passed): the page again, with what is missing.
     Route("staff:approve", "post", DECIDE, ref("review"), lambda p: {"level": "no_contact"}),
     # The program.
