@@ -155,6 +155,7 @@ def _place(facility: Facility, by: User, statewide: TrainingSession) -> Place:
         result="negative",
         by=by,
         scan=SimpleUploadedFile("tb.pdf", b"%PDF-1.4 tb result"),
+        facility=facility,
     )
     session = activation.schedule_session(
         by=by,
@@ -339,6 +340,7 @@ def signature_kwargs(p: Place) -> dict[str, Any]:
         signed_on=age.today(),
         scan=_scan(),
         by="tests",
+        facility=p.facility,
     )
     return {"code": p.facility.code, "grant_id": p.pending.pk, "signature_id": signature.pk}
 
