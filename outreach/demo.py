@@ -21,18 +21,20 @@ def _message_representatives(acc: Facility, iac: User) -> None:
     organization = M.facility_organizations(acc).filter(normalized_name="jobs for tomorrow").first()
     if organization is None:
         return
-    group = {"audience": Audience.ORGANIZATION, "organization": organization}
-    people = list(M.recipients(facility=acc, **group))
+    people = list(
+        M.recipients(facility=acc, audience=Audience.ORGANIZATION, organization=organization)
+    )
     if people:
         M.send_message(
             facility=acc,
+            audience=Audience.ORGANIZATION,
+            organization=organization,
             session=None,
             subject="Reentry resource fair",
             body="Hello,\n\nThe reentry resource fair is in the gym on the first Tuesday of "
             "next month. Please bring your organization's handouts.\n\nThe activities office",
             digest=M.recipients_digest(people),
             by=iac,
-            **group,
         )
 
 
