@@ -10,13 +10,20 @@ import hmac
 import re
 from functools import cache
 
-from cryptography.fernet import Fernet, MultiFernet
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+
+__all__ = ["InvalidToken", "decrypt", "encrypt", "is_current", "rotate"]
 
 
 @cache
 def _fernet(keys: tuple[str, ...]) -> MultiFernet:
     return MultiFernet([Fernet(key.encode()) for key in keys])
+
+
+@cache
+def _newest(key: str) -> Fernet:
+    return Fernet(key.encode())
 
 
 def encrypt(plaintext: str) -> str:
@@ -29,6 +36,20 @@ def decrypt(token: str) -> str:
     if not token:
         return ""
     return _fernet(tuple(settings.PIC_FIELD_ENCRYPTION_KEYS)).decrypt(token.encode()).decode()
+
+
+def is_current(token: str) -> bool:
+    """Whether `token` is already encrypted with the newest key (the first one)."""
+    try:
+        _newest(settings.PIC_FIELD_ENCRYPTION_KEYS[0]).decrypt(token.encode())
+    except InvalidToken:
+        return False
+    return True
+
+
+def rotate(token: str) -> str:
+    """Re-encrypt `token` with the newest key; InvalidToken when no key opens it."""
+    return _fernet(tuple(settings.PIC_FIELD_ENCRYPTION_KEYS)).rotate(token.encode()).decode()
 
 
 def normalize_identifier(value: str) -> str:

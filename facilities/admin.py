@@ -169,6 +169,7 @@ class ProgramSettingsAdmin(admin.ModelAdmin[ProgramSettings]):
             },
         ),
         ("Program", {"fields": ("program_visits_default",)}),
+        ("Retention", {"fields": ("retention_years",)}),
         ("Public contact", {"fields": ("volunteer_services_phone",)}),
     )
 

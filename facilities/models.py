@@ -261,6 +261,11 @@ class ProgramSettings(models.Model):
         default=30,
         help_text="Active volunteers must sign a newly published agreement within this many days.",
     )
+    retention_years = models.PositiveSmallIntegerField(
+        "years a declined or withdrawn application is kept",
+        default=3,
+        help_text="After this, manage.py apply_retention anonymizes it (a dry run unless --apply).",
+    )
     pic_coordinator_name = models.CharField(
         "PIC Coordinator's name",
         max_length=120,

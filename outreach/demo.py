@@ -1,4 +1,5 @@
-"""Demo outreach: a message sent to a facility's active volunteers and that facility's
+"""Demo outreach: messages sent to a facility's active volunteers and to a partner
+organization's representatives there, and that facility's
 National Volunteer Week certificates, made by the task worker `make run` starts."""
 
 from datetime import timedelta
@@ -13,6 +14,28 @@ from outreach import recognition as R
 from outreach.models import Audience, Message
 from volunteers.models import AccessStatus, FacilityAccess, HourSource
 from volunteers.services import HoursRefused, create_hour_entry
+
+
+def _message_representatives(acc: Facility, iac: User) -> None:
+    """A note to the representatives at ACC of the organization the demo partners named."""
+    organization = M.facility_organizations(acc).filter(normalized_name="jobs for tomorrow").first()
+    if organization is None:
+        return
+    people = list(
+        M.recipients(facility=acc, audience=Audience.ORGANIZATION, organization=organization)
+    )
+    if people:
+        M.send_message(
+            facility=acc,
+            audience=Audience.ORGANIZATION,
+            organization=organization,
+            session=None,
+            subject="Reentry resource fair",
+            body="Hello,\n\nThe reentry resource fair is in the gym on the first Tuesday of "
+            "next month. Please bring your organization's handouts.\n\nThe activities office",
+            digest=M.recipients_digest(people),
+            by=iac,
+        )
 
 
 @transaction.atomic
@@ -57,5 +80,6 @@ def create_demo_outreach(coordinators: dict[str, User], pic_name: str) -> bool:
             digest=M.recipients_digest(people),
             by=iac,
         )
+    _message_representatives(acc, iac)
     R.request_certificates(facility=acc, by=iac)
     return True

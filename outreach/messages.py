@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -21,12 +21,13 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from accounts.languages import rendered_language
-from applications.models import Person
+from applications.models import OPEN_STATUSES, Application, Person, Status
 from applications.services import ApplicationError
 from audit.services import record
 from facilities.models import Facility
 from outreach.models import Audience, JobStatus, Message, MessageRecipient
-from volunteers.models import AccessStatus, TrainingSession
+from partners.models import Organization
+from volunteers.models import LIVE_ACCESS, AccessStatus, TrainingSession
 
 
 class MessageError(ApplicationError):
@@ -45,7 +46,33 @@ def facility_sessions(facility: Facility) -> QuerySet[TrainingSession]:
     return TrainingSession.objects.filter(facility=facility).select_related("course")
 
 
-def _group(facility: Facility, audience: str, session: TrainingSession | None) -> QuerySet[Person]:
+def facility_organizations(facility: Facility) -> QuerySet[Organization]:
+    """The organizations with a representative at `facility`, whose representatives there a
+    coordinator may write to (one that others were merged into stands for theirs too)."""
+    ids = Application.objects.filter(
+        facility=facility, submitted_at__isnull=False, organization__isnull=False
+    ).values("organization_id")
+    return Organization.objects.filter(Q(pk__in=ids) | Q(merged_from__in=ids)).distinct()
+
+
+def _representatives(facility: Facility, organization: Organization) -> Q:
+    """An organization's representatives at `facility`: an open application there naming it
+    (or one merged into it), or an approved one whose grant is still live."""
+    family = Q(applications__organization=organization) | Q(
+        applications__organization__merged_into=organization
+    )
+    standing = Q(applications__status__in=OPEN_STATUSES) | Q(
+        applications__status=Status.APPROVED, applications__grant__status__in=LIVE_ACCESS
+    )
+    return Q(applications__facility=facility) & family & standing
+
+
+def _group(
+    facility: Facility,
+    audience: str,
+    session: TrainingSession | None,
+    organization: Organization | None = None,
+) -> QuerySet[Person]:
     people = Person.objects.all()
     if audience == Audience.ACTIVE:
         people = people.filter(grants__facility=facility, grants__status=AccessStatus.ACTIVE)
@@ -57,27 +84,42 @@ def _group(facility: Facility, audience: str, session: TrainingSession | None) -
         audience == Audience.SESSION and session is not None and session.facility_id == facility.pk
     ):
         people = people.filter(enrollments__session=session)
+    elif (
+        audience == Audience.ORGANIZATION
+        and organization is not None
+        and facility_organizations(facility).filter(pk=organization.pk).exists()
+    ):
+        # One filter() call: the facility, organization and standing hold for one application.
+        people = people.filter(_representatives(facility, organization))
     else:
         return Person.objects.none()
     return people.distinct()
 
 
 def recipients(
-    *, facility: Facility, audience: str, session: TrainingSession | None = None
+    *,
+    facility: Facility,
+    audience: str,
+    session: TrainingSession | None = None,
+    organization: Organization | None = None,
 ) -> QuerySet[Person]:
     """The people of `facility`'s group who receive the message: those with an e-mail address."""
     return (
-        _group(facility, audience, session)
+        _group(facility, audience, session, organization)
         .exclude(email="")
         .order_by("last_name", "first_name", "pk")
     )
 
 
 def without_email(
-    *, facility: Facility, audience: str, session: TrainingSession | None = None
+    *,
+    facility: Facility,
+    audience: str,
+    session: TrainingSession | None = None,
+    organization: Organization | None = None,
 ) -> int:
     """How many of the group cannot be reached by e-mail (paper applicants, say)."""
-    return _group(facility, audience, session).filter(email="").count()
+    return _group(facility, audience, session, organization).filter(email="").count()
 
 
 def recipients_digest(people: Sequence[Person]) -> str:
@@ -96,10 +138,13 @@ def send_message(
     body: str,
     digest: str,
     by: Any,
+    organization: Organization | None = None,
 ) -> Message:
     """Record the message and its recipients as previewed, audit it, and enqueue the sending
     on commit; refused when the list changed since the preview or is empty."""
-    people = list(recipients(facility=facility, audience=audience, session=session))
+    people = list(
+        recipients(facility=facility, audience=audience, session=session, organization=organization)
+    )
     if recipients_digest(people) != digest:
         raise RecipientsChanged()
     if not people:
@@ -108,6 +153,7 @@ def send_message(
         facility=facility,
         audience=audience,
         session=session if audience == Audience.SESSION else None,
+        organization=organization if audience == Audience.ORGANIZATION else None,
         subject=subject,
         body=body,
         sent_by=by,

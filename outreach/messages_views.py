@@ -21,7 +21,9 @@ COMPOSE = "outreach/message_compose.html"
 def _compose(
     request: HttpRequest, facility: Facility, form: MessageForm, **extra: Any
 ) -> HttpResponse:
-    sent = Message.objects.filter(facility=facility).select_related("session__course")
+    sent = Message.objects.filter(facility=facility).select_related(
+        "session__course", "organization"
+    )
     context = {"facility": facility, "form": form, "sent": sent, **extra}
     return render(request, COMPOSE, {**context, "error_links": form.error_links()})
 
@@ -29,7 +31,7 @@ def _compose(
 def _preview(
     request: HttpRequest, facility: Facility, form: MessageForm, notice: str = ""
 ) -> HttpResponse:
-    group = {k: form.cleaned_data[k] for k in ("audience", "session")}
+    group = {k: form.cleaned_data[k] for k in ("audience", "session", "organization")}
     people = list(M.recipients(facility=facility, **group))
     return _compose(
         request,

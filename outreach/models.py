@@ -13,6 +13,7 @@ from phonenumbers import NumberParseException
 
 from applications.models import Person, ProgramArea, private_storage
 from facilities.models import Facility
+from partners.models import Organization
 from volunteers.models import TrainingSession
 
 if TYPE_CHECKING:
@@ -183,6 +184,7 @@ class Audience(models.TextChoices):
     ACTIVE = "active", _("Active volunteers")
     PENDING = "pending_activation", _("Pending activation")
     SESSION = "session", _("Enrolled in a training session")
+    ORGANIZATION = "organization", _("A partner organization's representatives")
 
 
 class JobStatus(models.TextChoices):
@@ -206,6 +208,9 @@ class Message(models.Model):
     audience = models.CharField(max_length=20, choices=Audience.choices)
     session = models.ForeignKey(
         TrainingSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     subject = models.CharField(max_length=150)
     body = models.TextField()

@@ -319,3 +319,37 @@ class CoordinatorForm(forms.Form):
     public_title = forms.CharField(label=_("Public title"), required=False, max_length=100)
     public_phone = PhoneNumberField(label=_("Public phone"), required=False, region="US")
     public_email = forms.EmailField(label=_("Public e-mail"), required=False)
+
+
+class RevealForm(forms.Form):
+    """Which identifier to reveal, one at a time, and why (the reason goes in the audit log)."""
+
+    field = forms.ChoiceField(label=_("Number to reveal"), widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Why you need the full number"),
+        min_length=5,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: running the MULES check. Recorded in the security log."),
+    )
+
+    def __init__(self, *args: Any, person: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = []
+        if person.ssn_encrypted:
+            choices.append(("ssn", _("Social Security number (%s)") % person.ssn_masked))
+        if person.dl_number_encrypted:
+            choices.append(("dl_number", _("Driver's license number (%s)") % person.dl_masked))
+        field = self.fields["field"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
+
+    def clean_reason(self) -> str:
+        return " ".join(self.cleaned_data["reason"].split())
+
+    def error_links(self) -> list[tuple[str, str]]:
+        return [
+            (self[name].auto_id if name in self.fields else "", str(error))
+            for name, errors in self.errors.items()
+            for error in errors
+        ]

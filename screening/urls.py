@@ -7,6 +7,7 @@ from screening.views import (
     paper,
     people,
     queue,
+    reveal,
 )
 
 # Mounted under /staff/ in the "staff" namespace by pic/urls.py.
@@ -61,6 +62,7 @@ staff_patterns = [
         actions.resolve_conflict,
         name="resolve_conflict",
     ),
+    path("applications/<str:reference>/reveal/", reveal.reveal, name="reveal_identifier"),
     path("applications/<str:reference>/decline/", actions.decline, name="decline"),
     path("applications/<str:reference>/approve/", actions.approve, name="approve"),
     path(

@@ -168,9 +168,16 @@ def record_attendance(
 
 @transaction.atomic
 def record_tb_test(
-    *, person: Person, tested_on: date, result: str, by: Any, scan: Any = None
+    *,
+    person: Person,
+    tested_on: date,
+    result: str,
+    by: Any,
+    scan: Any = None,
+    facility: Facility | None = None,
 ) -> TBTest:
-    """Valid for the program's TB validity (12 months by default) from the test date."""
+    """Valid for the program's TB validity (12 months by default) from the test date; the
+    scan belongs to `facility`, the one it was given for."""
     if tested_on > age.today():
         raise VolunteerError(_("A test date cannot be in the future."))
     test = TBTest(
@@ -179,6 +186,7 @@ def record_tb_test(
         result=result,
         valid_until=add_months(tested_on, ProgramSettings.load().tb_validity_months),
         recorded_by=_user(by),
+        facility=facility,
     )
     if scan is not None:
         test.scan.save("scan", scan, save=False)

@@ -458,6 +458,16 @@ class TrainingCompletion(models.Model):
         return f"{self.person}: {self.course} on {date_format(self.completed_on)}"
 
 
+def scans_given_at(facility: Facility, user: object) -> models.Q:
+    """The TB scans and paper signature scans `user` may download at `facility`: those given
+    for it (a person's result counts statewide; the paper behind it is that facility's).
+    One recorded before the facility was kept is the PIC Coordinator's alone."""
+    from facilities.access import is_pic_coordinator
+
+    mine = models.Q(facility=facility)
+    return mine | models.Q(facility__isnull=True) if is_pic_coordinator(user) else mine
+
+
 def _tb_scan_path(instance: "TBTest", filename: str) -> str:
     return f"tb/{instance.person.public_id}/{uuid.uuid4().hex}"
 
@@ -475,6 +485,12 @@ class TBTest(models.Model):
     valid_until = models.DateField()
     scan = models.FileField(
         storage=private_storage, upload_to=_tb_scan_path, blank=True, max_length=200
+    )
+    # Where the test was recorded: its result counts everywhere (the activation gate), but
+    # its scan is that facility's coordinators' alone (null: recorded before this was kept,
+    # and then only the PIC Coordinator may download the scan).
+    facility = models.ForeignKey(
+        Facility, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -817,6 +833,10 @@ class AgreementSignature(models.Model):
     )
     scan = models.FileField(
         storage=private_storage, upload_to=_signature_scan_path, blank=True, max_length=200
+    )
+    # The facility whose staff recorded a paper signature: its scan is theirs to download.
+    facility = models.ForeignKey(
+        Facility, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:

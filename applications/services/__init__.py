@@ -35,6 +35,13 @@ from applications.services.errors import (
     TooYoung,
     actor_label,
 )
+from applications.services.identifiers import (
+    REVEALABLE,
+    NothingToReveal,
+    RotationCounts,
+    reveal_identifier,
+    rotate_identifier_keys,
+)
 from applications.services.people import (
     flag_possible_duplicates,
     person_for_login,
@@ -63,12 +70,15 @@ __all__ = [
     "LINKS_PER_IP",
     "LINK_WINDOW_SECONDS",
     "PENDING",
+    "REVEALABLE",
     "AgeNotice",
     "AlreadyLive",
     "ApplicationError",
     "IllegalMove",
     "Incomplete",
     "NotEditable",
+    "NothingToReveal",
+    "RotationCounts",
     "SignInRefused",
     "TooYoung",
     "actor_label",
@@ -90,6 +100,8 @@ __all__ = [
     "remove_document",
     "request_information",
     "request_sign_in_link",
+    "reveal_identifier",
+    "rotate_identifier_keys",
     "save_identity",
     "save_pending",
     "save_section",

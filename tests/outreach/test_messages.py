@@ -243,5 +243,111 @@ def test_the_message_list_costs_the_same_at_any_size(
 
 
 # Session, user, the second step's device, memberships, facility, program capability
-# checks, the list and its form.
-QUERIES = 11
+# checks, the list and its form (its training sessions and partner organizations).
+QUERIES = 12
+
+
+# A partner organization's representatives ------------------------------------------------
+
+
+def _represents(application: Any, organization: Any) -> Any:
+    from applications.models import Application
+
+    Application.objects.filter(pk=application.pk).update(organization=organization)
+    return application
+
+
+def test_an_organization_s_representatives_here_are_who_receives_it(
+    client: Client, acc: Facility, coordinator: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    from applications.models import Application, Kind, Status
+    from partners.models import Organization
+    from tests.factories import submitted_application
+
+    org = Organization.objects.create(name="Jobs for Tomorrow", kind="nonprofit")
+    other_org = Organization.objects.create(name="Mission Reentry", kind="faith_based")
+    absorbed = Organization.objects.create(
+        name="Jobs 4 Tomorrow", kind="nonprofit", status="merged", merged_into=org
+    )
+    kind = {"kind": Kind.REENTRY_PARTNER}
+    open_here = _represents(submitted_application(facility=acc, **kind), org)
+    approved_here = _represents(grant_at(acc, by=coordinator, **kind).application, org)
+    via_merge = _represents(submitted_application(facility=acc, **kind), absorbed)
+    withdrawn = _represents(submitted_application(facility=acc, **kind), org)
+    Application.objects.filter(pk=withdrawn.pk).update(status=Status.WITHDRAWN)
+    _represents(submitted_application(facility=acc, **kind), other_org)
+    bcc = FacilityFactory.create(code="BCC")
+    elsewhere = _represents(submitted_application(facility=bcc, **kind), org)
+    client.force_login(coordinator)
+
+    preview = _preview(client, acc, audience=Audience.ORGANIZATION, organization=org.public_id)
+    previewed = [p.pk for p in preview.context["preview"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("outreach_messages:messages", args=[acc.code]),
+            {
+                **_form(audience=Audience.ORGANIZATION, organization=org.public_id),
+                "send": "",
+                "digest": preview.context["digest"],
+            },
+        )
+
+    expected = {a.person_id for a in (open_here, approved_here, via_merge)}
+    assert set(previewed) == expected
+    assert elsewhere.person_id not in previewed
+    message = Message.objects.get()
+    assert (message.audience, message.organization) == (Audience.ORGANIZATION, org)
+    assert sorted(r.person_id for r in message.recipients.all()) == sorted(previewed)
+    assert len(mail.outbox) == len(previewed) == 3
+    assert (
+        "Jobs for Tomorrow"
+        in client.get(
+            reverse("outreach_messages:message", args=[acc.code, message.pk])
+        ).content.decode()
+    )
+
+
+def test_a_coordinator_cannot_address_another_facility_s_representatives(
+    client: Client, acc: Facility, coordinator: User
+) -> None:
+    from applications.models import Kind
+    from partners.models import Organization
+    from tests.factories import submitted_application
+
+    theirs = Organization.objects.create(name="Boonville Mentors", kind="nonprofit")
+    bcc = FacilityFactory.create(code="BCC")
+    _represents(submitted_application(facility=bcc, kind=Kind.REENTRY_PARTNER), theirs)
+    client.force_login(coordinator)
+
+    response = _preview(client, acc, audience=Audience.ORGANIZATION, organization=theirs.public_id)
+    sent = client.post(
+        reverse("outreach_messages:messages", args=[acc.code]),
+        {
+            **_form(audience=Audience.ORGANIZATION, organization=theirs.public_id),
+            "send": "",
+            "digest": M.recipients_digest([]),
+        },
+    )
+
+    assert response.status_code == 200
+    assert "organization" in response.context["form"].errors
+    assert "the dinner is on Friday at six." in response.content.decode()
+    assert sent.status_code == 200
+    assert not Message.objects.exists()
+    assert not M.recipients(
+        facility=acc, audience=Audience.ORGANIZATION, organization=theirs
+    ).exists()
+    # The chooser offers only organizations with representatives here.
+    page = client.get(reverse("outreach_messages:messages", args=[acc.code])).content.decode()
+    assert "Boonville Mentors" not in page
+
+
+def test_choosing_no_organization_for_that_audience_is_an_error(acc: Facility) -> None:
+    from outreach.messages_forms import MessageForm
+
+    form = MessageForm(_form(audience=Audience.ORGANIZATION), facility=acc)
+
+    assert not form.is_valid()
+    assert (
+        "Choose the organization whose representatives receive it." in form.errors["organization"]
+    )

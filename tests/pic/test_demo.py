@@ -204,6 +204,15 @@ def test_demo_has_visits_and_an_organization_at_two_facilities(
     assert organization.is_verified
     facilities = set(organization.applications.values_list("facility__code", flat=True))
     assert facilities == {"ACC", "BCC"}
+    # A message went to its representatives at ACC only, not to Boonville's.
+    from outreach.models import Message
+
+    message = Message.objects.get(organization=organization)
+    assert message.facility.code == "ACC"
+    assert {
+        r.person.applications.get(organization=organization).facility.code
+        for r in message.recipients.all()
+    } == {"ACC"}
 
 
 def test_the_demo_active_volunteers_signed_the_current_agreements(demo_facilities: None) -> None:

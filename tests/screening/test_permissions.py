@@ -158,6 +158,7 @@ def _place(facility: Facility, by: User, statewide: TrainingSession) -> Place:
         result="negative",
         by=by,
         scan=SimpleUploadedFile("tb.pdf", b"%PDF-1.4 tb result"),
+        facility=facility,
     )
     session = activation.schedule_session(
         by=by,
@@ -342,6 +343,7 @@ def signature_kwargs(p: Place) -> dict[str, Any]:
         signed_on=age.today(),
         scan=_scan(),
         by="tests",
+        facility=p.facility,
     )
     return {"code": p.facility.code, "grant_id": p.pending.pk, "signature_id": signature.pk}
 
@@ -483,6 +485,15 @@ ROUTES = [
         302,
     ),
     Route("staff:decline", "post", DECIDE, ref("submitted"), lambda p: {"reason": "other"}, 302),
+    # Revealing an identifier: the decide capability (not a chaplain's), one at a time.
+    Route("staff:reveal_identifier", "get", DECIDE, ref("review")),
+    Route(
+        "staff:reveal_identifier",
+        "post",
+        DECIDE,
+        ref("review"),
+        lambda p: {"field": "ssn", "reason": "Running the MULES check"},
+    ),
     # The gate is closed (no step passed): the page again, with what is missing.
     Route("staff:approve", "post", DECIDE, ref("review"), lambda p: {"level": "no_contact"}),
     # The program.

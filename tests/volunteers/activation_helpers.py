@@ -63,10 +63,13 @@ def grant_at(
     first: str = "Jordan",
     last: str | None = None,
     kind: str = Kind.VOLUNTEER,
+    person: Any = None,
 ) -> FacilityAccess:
-    """An application submitted, screened and approved at `level`: a grant pending activation."""
+    """An application submitted, screened and approved at `level`: a grant pending activation
+    (for `person`, when given: someone who already holds access elsewhere)."""
+    extra = {"person": person} if person is not None else {}
     application = submitted_application(
-        facility=facility, kind=kind, born=born, first=first, last=last or unique_last()
+        facility=facility, kind=kind, born=born, first=first, last=last or unique_last(), **extra
     )
     application = services.start_review(application=application, by=by)
     for step in application.screening_steps.all():

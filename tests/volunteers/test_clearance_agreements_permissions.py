@@ -59,6 +59,7 @@ def _place(facility: Facility, by: User, version: AgreementVersion) -> Place:
         signed_on=age.today(),
         scan=_scan(),
         by=by,
+        facility=facility,
     )
     return Place(facility=facility, grant=grant, signature=signature)
 

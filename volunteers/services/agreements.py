@@ -163,6 +163,7 @@ def record_paper_signature(
         language="es" if language == "es" and version.text_es else "en",
         on_behalf=True,
         recorded_by=_user(by),
+        facility=facility,
     )
     signature.scan.save("scan", scan, save=False)
     signature.save()

@@ -22,7 +22,7 @@ from facilities.models import Facility
 from volunteers import activation
 from volunteers import forms as F
 from volunteers.compliance import activation_problems, items_for
-from volunteers.models import AccessStatus, FacilityAccess, TrainingSession
+from volunteers.models import AccessStatus, FacilityAccess, TrainingSession, scans_given_at
 from volunteers.views.lifecycle_context import lifecycle_context
 
 
@@ -125,7 +125,9 @@ def record_tb_test(request: HttpRequest, facility: Facility, grant_id: int) -> H
         grant,
         "tb",
         F.TBTestForm(request.POST, request.FILES),
-        lambda d: activation.record_tb_test(person=grant.person, by=request.user, **d),
+        lambda d: activation.record_tb_test(
+            person=grant.person, by=request.user, facility=facility, **d
+        ),
         _("TB test recorded."),
     )
 
@@ -212,10 +214,11 @@ def badge_sheet(request: HttpRequest, facility: Facility, grant_id: int) -> Http
 @facility_required(Capability.VIEW)
 @cache_control(private=True, no_store=True)
 def tb_scan(request: HttpRequest, facility: Facility, grant_id: int, test_id: int) -> FileResponse:
-    """The scan of a TB result, for the coordinators of a facility where the person holds
-    access; audited like every document."""
+    """The scan of a TB result, for the coordinators of the facility it was given for (another
+    facility where the person holds access sees the result, not the scan: 404); audited."""
     grant = _grant(facility, grant_id)
-    test = get_object_or_404(grant.person.tb_tests.exclude(scan=""), pk=test_id)
+    scans = grant.person.tb_tests.exclude(scan="").filter(scans_given_at(facility, request.user))
+    test = get_object_or_404(scans, pk=test_id)
     record(by=request.user, action="screening.tb_scan_downloaded", target=test, facility=facility)
     return FileResponse(
         test.scan.open("rb"), as_attachment=True, filename=f"tb-test-{test.tested_on}"

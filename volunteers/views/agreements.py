@@ -17,7 +17,12 @@ from facilities.access import Capability, facility_required, has_capability, sta
 from facilities.models import Facility
 from volunteers.agreement_forms import PaperSignatureForm, PublishForm
 from volunteers.agreements import signable, signing_deadline, unsigned_current
-from volunteers.models import AgreementSignature, AgreementVersion, FacilityAccess
+from volunteers.models import (
+    AgreementSignature,
+    AgreementVersion,
+    FacilityAccess,
+    scans_given_at,
+)
 from volunteers.services import agreements as service
 
 
@@ -136,8 +141,10 @@ def signature_scan(
     request: HttpRequest, facility: Facility, grant_id: int, signature_id: int
 ) -> FileResponse:
     signature = _signature(_grant(facility, grant_id), signature_id)
-    if not signature.scan:
-        raise Http404("No scan: signed online.")
+    # The signature counts statewide; the paper behind it is the recording facility's.
+    given_here = AgreementSignature.objects.filter(scans_given_at(facility, request.user))
+    if not signature.scan or not given_here.filter(pk=signature.pk).exists():
+        raise Http404("No scan of this facility's: signed online or recorded elsewhere.")
     record(
         by=request.user,
         action="volunteers.agreement_scan_downloaded",
