@@ -18,6 +18,7 @@ staff_patterns = [*account_staff_patterns, *facility_staff_patterns, *screening_
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("language/", views.set_language, name="set_language"),
     path("facilities/", include("facilities.urls")),
     path("account/", include("applications.urls")),
     path("account/", include("volunteers.portal_urls")),

@@ -40,6 +40,7 @@ from applications.services.people import (
     person_for_login,
     prefill_identity,
     save_identity,
+    set_preferred_language,
 )
 from applications.services.signin import (
     LINK_WINDOW_SECONDS,
@@ -91,6 +92,7 @@ __all__ = [
     "request_information",
     "request_sign_in_link",
     "save_identity",
+    "set_preferred_language",
     "save_pending",
     "save_section",
     "section_problems",

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.languages import rendered_language
 from accounts.models import User
 from accounts.tasks import send_templated_email
 from applications import age
@@ -18,6 +19,7 @@ from applications.models import (
     EventKind,
     InformationRequest,
     Kind,
+    Language,
     Mover,
     Status,
 )
@@ -78,11 +80,23 @@ def _name_new_organization(application: Application, *, by: Any) -> None:
         application.organization = find_or_create_unverified(name=name, kind=kind, by=by)
 
 
+def _signed_language(language: str) -> str:
+    """The language code recorded for a signature: one the form was really shown in."""
+    code = rendered_language(language or None)
+    return code if code in Language.values else Language.ENGLISH
+
+
 @transaction.atomic
 def submit_application(
-    *, application: Application, by: Any, on_behalf: bool = False, now: Any = None
+    *,
+    application: Application,
+    by: Any,
+    on_behalf: bool = False,
+    now: Any = None,
+    language: str = "",
 ) -> Application:
     """Freeze the answers, give the reference number, compute the flags, move to submitted.
+    `language` is the one the applicant read the form in as they signed (online only).
 
     A second submit of the same application (a double click) changes nothing. Mails the
     applicant and the facility's coordinators once, on commit.
@@ -112,6 +126,7 @@ def submit_application(
     locked.answers.pop(PENDING, None)
     locked.reference = next_reference(today.year)
     locked.signed_on = today
+    locked.signed_language = "" if on_behalf else _signed_language(language)
     locked.submitted_at = moment
     _name_new_organization(locked, by=by)
     compute_flags(locked, today)
@@ -232,9 +247,16 @@ def _section_state(application: Application, slugs: list[str]) -> dict[str, Any]
 
 @transaction.atomic
 def answer_information_request(
-    *, application: Application, by: Any, on_behalf: bool = False, now: Any = None
+    *,
+    application: Application,
+    by: Any,
+    on_behalf: bool = False,
+    now: Any = None,
+    language: str = "",
 ) -> Application:
-    """Re-sign the reopened sections, record what changed, recompute flags, back to review."""
+    """Re-sign the reopened sections, record what changed, recompute flags, back to review.
+    An applicant's own answer is signed in `language`; staff keying in a paper answer leave
+    the signed language as it was."""
     locked = (
         Application.objects.select_for_update(of=("self",))
         .select_related("person")
@@ -260,6 +282,8 @@ def answer_information_request(
         locked.answers[S.IDENTITY] = S.identity_values(locked.person)
     locked.revised_on = today
     locked.signed_on = today
+    if not on_behalf:
+        locked.signed_language = _signed_language(language)
     compute_flags(locked, today)
     locked.save()
     request.answered_at = timezone.now()
