@@ -402,9 +402,7 @@ def _render(context: dict[str, Any]) -> bytes:
 def signed_language(application: Application) -> str:
     """The language the application is rendered in by default: the one it was signed in,
     else (keyed in from paper, or a draft) the person's preferred language."""
-    return rendered_language(
-        application.signed_language or application.person.preferred_language
-    )
+    return rendered_language(application.signed_language or application.person.preferred_language)
 
 
 def application_pdf(application: Application, language: str | None = None) -> bytes:

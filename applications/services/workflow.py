@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.languages import rendered_language
@@ -47,22 +47,25 @@ def _coordinator_emails(facility: Facility) -> list[str]:
 
 
 def mail_applicant(application: Application, template: str, **context: Any) -> None:
+    """E-mail the applicant in their language. The labels in `context` (lazy choice labels
+    such as `AccessLevel(level).label`) are written out in that language too, not in the
+    language of the staff page that made the move."""
     person = application.person
     if not person.email:
         return  # a paper applicant without e-mail: staff tell them by other means
-    send_templated_email.enqueue(
-        to=[person.email],
-        template=template,
-        context={
+    language = rendered_language(person.preferred_language)
+    with translation.override(language):
+        values = {
             "name": person.first_name or person.full_name,
             "reference": application.reference or "",
             "facility": application.facility.name,
             "kind": str(application.get_kind_display()),
             "status": str(application.get_status_display()),
             "url": reverse("applications:detail", args=[application.public_id]),
-            **context,
-        },
-        language=person.preferred_language,
+            **{name: str(value) for name, value in context.items()},
+        }
+    send_templated_email.enqueue(
+        to=[person.email], template=template, context=values, language=language
     )
 
 
