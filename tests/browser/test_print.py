@@ -32,8 +32,19 @@ def _printed(page: Any, artifacts: Path, name: str) -> str:
     (artifacts / f"{name}.pdf").write_bytes(pdf)
     if shutil.which("pdftoppm"):
         subprocess.run(
-            ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", "-"]
-            + [str(artifacts / name)],
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "60",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                "-",
+                str(artifacts / name),
+            ],
             input=pdf,
             check=True,
         )
