@@ -4,7 +4,7 @@ reader's language; the applicant's PDF in the language it was signed in, with an
 rendering for staff."""
 
 import io
-from datetime import date
+from datetime import date, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,13 +16,17 @@ from django.utils import formats, translation
 from pypdf import PdfReader
 
 from accounts.models import User
+from applications import age
 from applications.models import AccessLevel, Application, Person
 from applications.pdf import application_pdf
 from applications.services import mail_applicant, submit_application
 from facilities.models import Facility
+from outreach import visits
+from outreach.models import VisitRequest
 from tests.applications.helpers import link_path, log_in, page, request_link
 from tests.applications.test_pdf import save_page_one
 from tests.factories import applicant, draft_application
+from tests.outreach.test_visits import post_request
 from tests.pic.test_language import declared
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clear_cache")]
@@ -253,3 +257,29 @@ def test_an_english_application_has_one_pdf_link(
     assert "?rendering=en" not in html
     assert "Applicant's language:" in html
     assert "English" in html
+
+
+def test_a_visitor_asking_in_spanish_is_answered_in_spanish(
+    client: Client, facility: Facility, iac: User, django_capture_on_commit_callbacks: object
+) -> None:
+    switch(client, "es", f"/facilities/{facility.code}/")
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        post_request(client, facility)
+    made = VisitRequest.objects.get()
+    assert made.language == "es"
+    thanks = next(m for m in mail.outbox if m.to == ["vera@example.org"])
+    assert thanks.subject == f"Su solicitud de visita a un programa en {facility.name}"
+    assert "Gracias por pedir a" in str(thanks.body)
+
+    # Scheduled from an (English) staff page: the date, the time and the program in Spanish.
+    mail.outbox.clear()
+    day = age.today() + timedelta(days=3)
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        visits.schedule_visit(
+            visit_request=made, on=day, at=time(14, 30), program="education", escort=iac, by=iac
+        )
+    scheduled = next(m for m in mail.outbox if m.to == ["vera@example.org"])
+    with translation.override("es"):
+        spanish_day = formats.date_format(day)
+    body = str(scheduled.body)
+    assert f"programada para el {spanish_day} a las 2:30 p.m. (Educación)" in body
