@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve-prod setup test test-sqlite test-postgres lint format typecheck check bench ci lock clean backup restore
+.PHONY: help run serve-prod setup messages test test-sqlite test-postgres lint format typecheck check bench ci lock clean backup restore
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -39,7 +39,7 @@ setup: $(VENV)/.run-installed ## Install, migrate, load facilities and demo acco
 	@$(DEV_ENV) $(PY) manage.py check_old_database
 	$(DEV_ENV) $(PY) manage.py migrate --no-input
 	$(DEV_ENV) $(PY) manage.py createcachetable
-	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then $(DEV_ENV) $(PY) manage.py compilemessages -v0; fi
+	@$(MAKE) --no-print-directory messages
 	$(DEV_ENV) $(PY) manage.py load_facilities
 	@echo
 	@echo "PIC Portal: http://127.0.0.1:8000/   (staff sign-in: http://127.0.0.1:8000/staff/login/)"
@@ -55,6 +55,7 @@ run: setup ## Set everything up and serve http://127.0.0.1:8000 (prints the demo
 
 test: $(VENV)/.dev-installed ## The whole suite on SQLite, then on PostgreSQL where one is at hand
 	@scripts/system-packages.sh test
+	@$(MAKE) --no-print-directory messages
 	@$(MAKE) --no-print-directory test-sqlite test-postgres
 
 test-sqlite: $(VENV)/.dev-installed ## The suite on SQLite (browser tests included)
@@ -64,6 +65,11 @@ test-sqlite: $(VENV)/.dev-installed ## The suite on SQLite (browser tests includ
 test-postgres: $(VENV)/.dev-installed ## The suite on PostgreSQL (DATABASE_URL or a throwaway cluster)
 	@echo "== tests on PostgreSQL"
 	$(PY) scripts/with_postgres.py -- $(PY) -m pytest -m "not browser and not fuzz" $(PYTEST_ARGS)
+
+# The .mo files are built, never committed: compile the project's catalogues (not the
+# virtualenv's, which come compiled).
+messages: | $(PY) ## Compile the translation catalogues (locale/*/LC_MESSAGES/*.po)
+	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then $(DEV_ENV) $(PY) manage.py compilemessages -v0 --ignore=.venv --ignore=staticfiles --ignore=var --ignore=test-artifacts; fi
 
 lint: $(VENV)/.dev-installed ## ruff check and format check
 	$(BIN)/ruff check .

@@ -9,6 +9,7 @@ says so (`lang="en"`).
 from pathlib import Path
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.utils import translation
 
 
@@ -35,3 +36,18 @@ def rendered_language(preferred: str | None) -> str:
     if code == default or has_catalogue(code):
         return code
     return default
+
+
+def remember_language(response: HttpResponse, code: str) -> None:
+    """Set the language cookie as Django's `set_language` view does (same name and flags),
+    so a sign-in can apply the person's stored preference to the pages that follow."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]  # "Lax"
+    )

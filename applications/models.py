@@ -250,6 +250,9 @@ class Application(models.Model):
         related_name="applications",
     )
     signed_on = models.DateField(null=True, blank=True)
+    # The language of the form the applicant read when they signed (online); empty when
+    # staff keyed in a paper application. Their PDF is rendered in it: what they signed.
+    signed_language = models.CharField(max_length=2, choices=Language.choices, blank=True)
     revised_on = models.DateField(null=True, blank=True)
     # Flags, computed at submission (and on each answered information request).
     flag_contact_under_19 = models.BooleanField(default=False)
@@ -295,6 +298,11 @@ class Application(models.Model):
                 condition=models.Q(decline_reason="")
                 | models.Q(decline_reason__in=DeclineReason.values),
                 name="application_decline_reason_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(signed_language="")
+                | models.Q(signed_language__in=Language.values),
+                name="application_signed_language_valid",
             ),
             models.CheckConstraint(
                 condition=~models.Q(status=Status.DECLINED) | ~models.Q(decline_reason=""),

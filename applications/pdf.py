@@ -399,9 +399,16 @@ def _render(context: dict[str, Any]) -> bytes:
     return bytes(document.write_pdf(pdf_tags=True))
 
 
-def application_pdf(application: Application) -> bytes:
-    """The filled form, from the answers as submitted (or as last revised)."""
-    with translation.override(rendered_language(application.person.preferred_language)):
+def signed_language(application: Application) -> str:
+    """The language the application is rendered in by default: the one it was signed in,
+    else (keyed in from paper, or a draft) the person's preferred language."""
+    return rendered_language(application.signed_language or application.person.preferred_language)
+
+
+def application_pdf(application: Application, language: str | None = None) -> bytes:
+    """The filled form, from the answers as submitted (or as last revised), in the language
+    it was signed in unless `language` asks for another rendering (staff read English)."""
+    with translation.override(rendered_language(language or signed_language(application))):
         return _render(_context(application.kind, application))
 
 

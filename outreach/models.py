@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import PhoneNumber
 from phonenumbers import NumberParseException
 
-from applications.models import Person, ProgramArea, private_storage
+from applications.models import Language, Person, ProgramArea, private_storage
 from facilities.models import Facility
 from partners.models import Organization
 from volunteers.models import TrainingSession
@@ -58,6 +58,8 @@ class VisitRequest(models.Model):
     programs = models.JSONField(_("programs of interest"), default=list)
     preferred_dates = models.JSONField(_("preferred dates"), default=list)
     message = models.TextField(_("message"), blank=True)
+    # The language the visitor asked in: their e-mails are written in it.
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
     status = models.CharField(
         max_length=12, choices=VisitRequestStatus.choices, default=VisitRequestStatus.NEW
     )
@@ -85,6 +87,10 @@ class VisitRequest(models.Model):
                 condition=~models.Q(status=VisitRequestStatus.DECLINED)
                 | ~models.Q(decline_reason=""),
                 name="visit_request_decline_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(language__in=Language.values),
+                name="visit_request_language_valid",
             ),
         ]
 

@@ -45,6 +45,7 @@ def request_visit(request: HttpRequest, code: str) -> HttpResponse:
                 cleaned=form.cleaned_data,
                 ip=current_ip.get() or "",
                 honeypot=form.is_bot,
+                language=request.LANGUAGE_CODE,
             )
         except visits.VisitError as exc:
             form.add_error(None, str(exc))

@@ -8,13 +8,15 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from accounts import ratelimit
+from accounts.languages import rendered_language
 from accounts.models import User, normalize_email
 from accounts.tasks import send_templated_email
-from applications.models import Application
+from applications.models import Application, Language, ProgramArea
 from applications.services import person_for_login, prefill_identity, start_application
 from audit.services import record
 from facilities.models import Facility, Membership, ProgramSettings
@@ -90,8 +92,24 @@ def _coordinator_emails(facility: Facility) -> list[str]:
     )
 
 
+def _written(value: Any) -> Any:
+    """A context value as the active language writes it (dates, times, lazy labels)."""
+    if isinstance(value, date):
+        return formats.date_format(value)
+    if isinstance(value, time):
+        return formats.time_format(value)
+    if isinstance(value, Promise):
+        return str(value)
+    return value
+
+
 def _mail_visitor(visit_request: VisitRequest, template: str, **context: Any) -> None:
+    """Mail the visitor in the language they asked in (dates, times and labels in
+    `context` are written out in it too)."""
     found = tally(visit_request.facility, visit_request.email)
+    language = rendered_language(visit_request.language)
+    with translation.override(language):
+        written = {name: _written(value) for name, value in context.items()}
     send_templated_email.enqueue(
         to=[visit_request.email],
         template=template,
@@ -101,17 +119,24 @@ def _mail_visitor(visit_request: VisitRequest, template: str, **context: Any) ->
             "status_path": status_url(visit_request),
             "made": found.made,
             "allowed": found.allowed,
-            **context,
+            **written,
         },
+        language=language,
     )
 
 
 def request_visit(
-    *, facility: Facility, cleaned: dict[str, Any], ip: str, honeypot: bool = False
+    *,
+    facility: Facility,
+    cleaned: dict[str, Any],
+    ip: str,
+    honeypot: bool = False,
+    language: str = "",
 ) -> VisitRequest | None:
     """Record a visitor's request and mail them (with their status link) and the facility's
     coordinators, on commit. Rate-limited per address and per IP; a filled honeypot is
-    answered as a success (a bot learns nothing) and stores nothing."""
+    answered as a success (a bot learns nothing) and stores nothing. The visitor's mail is
+    in `language`, the one they asked in."""
     email = normalize_email(cleaned["email"])
     if ratelimit.is_limited("visit_request_email", email, limit=REQUESTS_PER_ADDRESS) or (
         ip and ratelimit.is_limited("visit_request_ip", ip, limit=REQUESTS_PER_IP)
@@ -136,6 +161,7 @@ def request_visit(
             programs=list(cleaned["programs"]),
             preferred_dates=[d.isoformat() for d in cleaned["preferred_dates"]],
             message=cleaned.get("message", ""),
+            language=language if language in Language.values else Language.ENGLISH,
         )
         record(by=None, action="outreach.visit_requested", target=visit_request, facility=facility)
         coordinators = _coordinator_emails(facility)
@@ -201,9 +227,9 @@ def schedule_visit(
         lambda: _mail_visitor(
             visit_request,
             "visit_scheduled",
-            on=visit.on.isoformat(),
-            at=visit.at.strftime("%H:%M"),
-            program=str(visit.get_program_display()),
+            on=visit.on,
+            at=visit.at,
+            program=ProgramArea(visit.program).label,
         )
     )
     return visit
@@ -261,7 +287,7 @@ def start_application_from_visit(
 ) -> Application:
     """Start a draft at the request's facility for the signed-in visitor, carrying their name,
     e-mail and phone into section 1, and link the request to their person."""
-    person = person_for_login(user=user)
+    person = person_for_login(user=user, language=visit_request.language)
     application = start_application(
         by=user, person=person, facility=visit_request.facility, kind=kind
     )

@@ -5,6 +5,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import connections
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
@@ -28,13 +29,21 @@ class RejectNulMiddleware:
         return self.get_response(request)
 
 
+# Staff pages are written for staff in English: the Spanish catalogue covers what applicants
+# and volunteers read, so a staff page in Spanish would be half English under `lang="es"`.
+ENGLISH_ONLY_PREFIXES = ("/staff/", "/admin/")
+
+
 class LocaleMiddleware(DjangoLocaleMiddleware):
     """Django's, but a language the project has no catalogue for falls back to English, so
-    the page never declares `lang="es"` (or shows Spanish dates) around English text."""
+    the page never declares `lang="es"` (or shows Spanish dates) around English text; and
+    staff pages are always English."""
 
     def process_request(self, request: HttpRequest) -> None:
         super().process_request(request)
         language = rendered_language(translation.get_language())
+        if request.path.startswith(ENGLISH_ONLY_PREFIXES):
+            language = settings.LANGUAGE_CODE
         if language != translation.get_language():
             translation.activate(language)
         request.LANGUAGE_CODE = language

@@ -43,6 +43,7 @@ urlpatterns = [
             )
         ),
     ),
+    path("language/", views.set_language, name="set_language"),
     path("facilities/", include("facilities.urls")),
     path("account/", include("applications.urls")),
     path("account/", include("volunteers.portal_urls")),

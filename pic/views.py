@@ -1,4 +1,5 @@
-"""Project-level pages: the home page, the health check, and the bench's ceiling view."""
+"""Project-level pages: the home page, the health check, security.txt, the language
+switcher and the bench's ceiling view."""
 
 from datetime import timedelta
 from typing import Any
@@ -9,8 +10,12 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views import i18n
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+
+from applications.models import Language, Person
+from applications.services import set_preferred_language
 
 
 @login_not_required
@@ -102,3 +107,19 @@ def bench_ceiling(request: HttpRequest) -> HttpResponse:
     the whole middleware stack and no query of its own, so every page's time is read as a
     multiple of what bare Django costs on the same machine in the same run."""
     return render(request, "bench_ceiling.html")
+
+
+@login_not_required
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The header's language switcher: Django's `set_language` (the cookie, and back to the
+    page it was pressed on when `next` is one of ours); a signed-in applicant's choice also
+    becomes their stored preference, applied at their next sign-in and to their mail."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    if not request.user.is_authenticated or language not in Language.values:
+        return response
+    person = Person.objects.filter(user=request.user).first()
+    if person is not None:
+        set_preferred_language(person=person, language=language, by=request.user)
+    return response

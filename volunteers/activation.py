@@ -7,10 +7,11 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.languages import rendered_language
 from accounts.models import User
 from accounts.tasks import send_templated_email
 from applications import age
@@ -361,6 +362,9 @@ def _mail_volunteer(grant: FacilityAccess, template: str) -> None:
     person = grant.person
     if not person.email:
         return
+    language = rendered_language(person.preferred_language)
+    with translation.override(language):  # the level's label in the volunteer's language
+        level = str(AccessLevel(grant.level_effective or grant.level_approved).label)
     send_templated_email.enqueue(
         to=[person.email],
         template=template,
@@ -368,12 +372,12 @@ def _mail_volunteer(grant: FacilityAccess, template: str) -> None:
             "name": person.first_name or person.full_name,
             "facility": grant.facility.name,
             "badge": grant.badge_number or "",
-            "level": str(AccessLevel(grant.level_effective or grant.level_approved).label),
+            "level": level,
             "expires_on": grant.expires_on.isoformat() if grant.expires_on else "",
             "contact_eligible_on": (
                 grant.contact_eligible_on.isoformat() if grant.contact_eligible_on else ""
             ),
             "url": reverse("volunteers_portal:access"),
         },
-        language=person.preferred_language,
+        language=language,
     )

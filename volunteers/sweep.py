@@ -20,10 +20,12 @@ from typing import Any
 from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from accounts.languages import rendered_language
 from accounts.tasks import send_templated_email
 from facilities.models import Membership, ProgramSettings
 from volunteers.activation import move_access
@@ -141,30 +143,30 @@ def expiring_items(today: date, digest: Digest) -> int:
     ).select_related("person", "facility")
     for grant in grants:
         person = grant.person
-        things: list[tuple[str, int, str, date]] = [
+        things: list[tuple[str, int, Any, date]] = [
             (
                 f"course:{course_ids[item.key]}" if item.key in course_ids else f"item:{item.key}",
                 person.pk,
-                str(item.label),
+                item.label,
                 item.expires_on,
             )
             for item in items_for(grant, today)
             if item.expires_on is not None and item.is_current(today)
         ]
         if grant.status == AccessStatus.ACTIVE and grant.expires_on:
-            things.append(("access", grant.pk, _("Facility access"), grant.expires_on))
+            things.append(("access", grant.pk, gettext_lazy("Facility access"), grant.expires_on))
         for item_type, item_id, label, expires_on in things:
             days_left = (expires_on - today).days
             if days_left < 0 or days_left > first:
                 continue
             threshold = final if days_left <= final else first
-            line = _("%(item)s expires on %(date)s (%(facility)s).") % {
-                "item": label,
-                "date": date_format(expires_on),
-                "facility": grant.facility.name,
-            }
+            line = _expiry_line(label, expires_on, grant.facility.name)
             if _once(item_type, item_id, threshold, expires_on, today):
-                digest.to_person(person.email, person.preferred_language, line)
+                # The person's line in the person's language, like the e-mail around it.
+                language = rendered_language(person.preferred_language)
+                with translation.override(language):
+                    own = _expiry_line(label, expires_on, grant.facility.name)
+                digest.to_person(person.email, language, own)
                 count += 1
             # Coordinators get each item of each of their people once per threshold too.
             if _once(
@@ -172,6 +174,14 @@ def expiring_items(today: date, digest: Digest) -> int:
             ):
                 digest.to_facility(grant.facility_id, f"{person}: {line}")
     return count
+
+
+def _expiry_line(label: Any, expires_on: date, facility: str) -> str:
+    return _("%(item)s expires on %(date)s (%(facility)s).") % {
+        "item": str(label),
+        "date": date_format(expires_on),
+        "facility": facility,
+    }
 
 
 Job = Callable[[date, Digest], int]

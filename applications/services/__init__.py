@@ -47,6 +47,7 @@ from applications.services.people import (
     person_for_login,
     prefill_identity,
     save_identity,
+    set_preferred_language,
 )
 from applications.services.signin import (
     LINK_WINDOW_SECONDS,
@@ -107,6 +108,7 @@ __all__ = [
     "save_section",
     "section_problems",
     "section_states",
+    "set_preferred_language",
     "sign_in_with_token",
     "start_application",
     "submit_application",

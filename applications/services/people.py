@@ -11,6 +11,7 @@ from applications import crypto
 from applications import sections as S
 from applications.models import (
     DuplicateReason,
+    Language,
     Person,
     PossibleDuplicate,
 )
@@ -20,9 +21,10 @@ from audit.services import record
 
 
 @transaction.atomic
-def person_for_login(*, user: User) -> Person:
+def person_for_login(*, user: User, language: str = "") -> Person:
     """The person behind an applicant login: linked on first sign-in (a paper applicant with
-    exactly this e-mail and no login yet is linked), or created."""
+    exactly this e-mail and no login yet is linked), or created. A person created here
+    prefers `language`, the one they were reading when they signed in for the first time."""
     existing = Person.objects.filter(user=user).first()
     if existing is not None:
         return existing
@@ -37,7 +39,27 @@ def person_for_login(*, user: User) -> Person:
         paper.save(update_fields=["user", "updated_at"])
         record(by=user, action="applications.login_linked_to_person", target=paper)
         return paper
-    return Person.objects.create(user=user, email=user.email)
+    preferred = language if language in Language.values else Language.ENGLISH
+    return Person.objects.create(user=user, email=user.email, preferred_language=preferred)
+
+
+@transaction.atomic
+def set_preferred_language(*, person: Person, language: str, by: Any) -> Person:
+    """The language the person chose in the switcher becomes their stored preference: the
+    one their pages open in at sign-in, and their e-mails, letters and PDFs are written in."""
+    if language not in Language.values:
+        raise ValueError(f"Unknown language {language!r}")
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.preferred_language != language:
+        person.preferred_language = language
+        person.save(update_fields=["preferred_language", "updated_at"])
+        record(
+            by=by,
+            action="applications.language_changed",
+            target=person,
+            details={"language": language},
+        )
+    return person
 
 
 @transaction.atomic

@@ -57,9 +57,11 @@ def request_sign_in_link(*, email: str, next_url: str, link_base: str) -> None:
 
 
 @transaction.atomic
-def sign_in_with_token(*, raw: str) -> tuple[User, str]:
-    """Spend a sign-in link: the applicant login for its address (made on first use) and
-    where to go next. Refused for staff accounts, which sign in only with their password."""
+def sign_in_with_token(*, raw: str, language: str = "") -> tuple[User, str, str]:
+    """Spend a sign-in link: the applicant login for its address (made on first use), where
+    to go next, and the person's preferred language (a new person prefers `language`, the
+    one they are reading). Refused for staff accounts, which sign in only with their
+    password."""
     token = tokens.redeem_token(raw)
     if token is None:
         raise SignInRefused(
@@ -77,5 +79,5 @@ def sign_in_with_token(*, raw: str) -> tuple[User, str]:
         raise SignInRefused(
             _("This account cannot sign in with an e-mailed link. Staff use the staff sign-in.")
         )
-    person_for_login(user=user)
-    return user, token.next_url
+    person = person_for_login(user=user, language=language)
+    return user, token.next_url, person.preferred_language

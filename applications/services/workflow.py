@@ -5,10 +5,11 @@ from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import ratelimit
+from accounts.languages import rendered_language
 from accounts.models import User, normalize_email
 from accounts.tasks import send_templated_email
 from applications import age
@@ -19,6 +20,7 @@ from applications.models import (
     EventKind,
     InformationRequest,
     Kind,
+    Language,
     Mover,
     Status,
 )
@@ -53,22 +55,25 @@ def _coordinator_emails(facility: Facility) -> list[str]:
 
 
 def mail_applicant(application: Application, template: str, **context: Any) -> None:
+    """E-mail the applicant in their language. The labels in `context` (lazy choice labels
+    such as `AccessLevel(level).label`) are written out in that language too, not in the
+    language of the staff page that made the move."""
     person = application.person
     if not person.email:
         return  # a paper applicant without e-mail: staff tell them by other means
-    send_templated_email.enqueue(
-        to=[person.email],
-        template=template,
-        context={
+    language = rendered_language(person.preferred_language)
+    with translation.override(language):
+        values = {
             "name": person.first_name or person.full_name,
             "reference": application.reference or "",
             "facility": application.facility.name,
             "kind": str(application.get_kind_display()),
             "status": str(application.get_status_display()),
             "url": reverse("applications:detail", args=[application.public_id]),
-            **context,
-        },
-        language=person.preferred_language,
+            **{name: str(value) for name, value in context.items()},
+        }
+    send_templated_email.enqueue(
+        to=[person.email], template=template, context=values, language=language
     )
 
 
@@ -107,11 +112,23 @@ def _limit_submits(email: str) -> None:
         ratelimit.hit("submit_ip", ip, window_seconds=SUBMIT_WINDOW_SECONDS)
 
 
+def _signed_language(language: str) -> str:
+    """The language code recorded for a signature: one the form was really shown in."""
+    code = rendered_language(language or None)
+    return code if code in Language.values else Language.ENGLISH
+
+
 @transaction.atomic
 def submit_application(
-    *, application: Application, by: Any, on_behalf: bool = False, now: Any = None
+    *,
+    application: Application,
+    by: Any,
+    on_behalf: bool = False,
+    now: Any = None,
+    language: str = "",
 ) -> Application:
     """Freeze the answers, give the reference number, compute the flags, move to submitted.
+    `language` is the one the applicant read the form in as they signed (online only).
 
     A second submit of the same application (a double click) changes nothing. Mails the
     applicant and the facility's coordinators once, on commit.
@@ -143,6 +160,7 @@ def submit_application(
     locked.answers.pop(PENDING, None)
     locked.reference = next_reference(today.year)
     locked.signed_on = today
+    locked.signed_language = "" if on_behalf else _signed_language(language)
     locked.submitted_at = moment
     _name_new_organization(locked, by=by)
     compute_flags(locked, today)
@@ -263,9 +281,16 @@ def _section_state(application: Application, slugs: list[str]) -> dict[str, Any]
 
 @transaction.atomic
 def answer_information_request(
-    *, application: Application, by: Any, on_behalf: bool = False, now: Any = None
+    *,
+    application: Application,
+    by: Any,
+    on_behalf: bool = False,
+    now: Any = None,
+    language: str = "",
 ) -> Application:
-    """Re-sign the reopened sections, record what changed, recompute flags, back to review."""
+    """Re-sign the reopened sections, record what changed, recompute flags, back to review.
+    An applicant's own answer is signed in `language`; staff keying in a paper answer leave
+    the signed language as it was."""
     locked = (
         Application.objects.select_for_update(of=("self",))
         .select_related("person")
@@ -291,6 +316,8 @@ def answer_information_request(
         locked.answers[S.IDENTITY] = S.identity_values(locked.person)
     locked.revised_on = today
     locked.signed_on = today
+    if not on_behalf:
+        locked.signed_language = _signed_language(language)
     compute_flags(locked, today)
     locked.save()
     request.answered_at = timezone.now()

@@ -109,7 +109,9 @@ def review(request: HttpRequest, public_id: str) -> HttpResponse:
     refused = False
     if request.method == "POST":
         try:
-            submitted = submit_application(application=application, by=request.user)
+            submitted = submit_application(
+                application=application, by=request.user, language=request.LANGUAGE_CODE
+            )
         except TooYoung:
             refused = True  # the page's one age notice gives the date; the draft is kept
         except Incomplete:
@@ -137,7 +139,9 @@ def answer(request: HttpRequest, public_id: str) -> HttpResponse:
     problems = {}
     if request.method == "POST":
         try:
-            answer_information_request(application=application, by=request.user)
+            answer_information_request(
+                application=application, by=request.user, language=request.LANGUAGE_CODE
+            )
         except Incomplete as exc:
             problems = exc.problems
             messages.error(request, _("Some answers are missing or need correcting: see below."))

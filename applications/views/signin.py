@@ -6,11 +6,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import tokens
+from accounts.languages import remember_language, rendered_language
 from applications.forms import EmailSignInForm
 from applications.services import SignInRefused, request_sign_in_link, sign_in_with_token
 
@@ -63,7 +65,9 @@ def sign_in_confirm(request: HttpRequest, token: str) -> HttpResponse:
             status=200 if usable else 410,
         )
     try:
-        user, next_url = sign_in_with_token(raw=token)
+        user, next_url, language = sign_in_with_token(
+            raw=token, language=translation.get_language()
+        )
     except SignInRefused as exc:
         return render(
             request,
@@ -72,8 +76,13 @@ def sign_in_confirm(request: HttpRequest, token: str) -> HttpResponse:
             status=410,
         )
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    # The stored preference wins over the browser's: the message and every page after are
+    # in the language the person chose (the cookie carries it on).
+    translation.activate(rendered_language(language))
     messages.success(request, _("You are signed in."))
-    return redirect(_safe_next(request, next_url))
+    response = redirect(_safe_next(request, next_url))
+    remember_language(response, translation.get_language())
+    return response
 
 
 @login_not_required

@@ -102,7 +102,7 @@ def approve_application(
     )
     transaction.on_commit(
         lambda: app_services.mail_applicant(
-            moved, "application_approved", level=str(AccessLevel(level).label)
+            moved, "application_approved", level=AccessLevel(level).label
         )
     )
     return grant
@@ -136,7 +136,7 @@ def decline_application(
     )
     transaction.on_commit(
         lambda: app_services.mail_applicant(
-            moved, "application_declined", reason=str(DeclineReason(reason).label)
+            moved, "application_declined", reason=DeclineReason(reason).label
         )
     )
     return moved

@@ -162,13 +162,18 @@ def application_pdf(request: HttpRequest, reference: str) -> HttpResponse:
     from applications.pdf import application_pdf as make_pdf
 
     application = staff_application(request, reference, Capability.VIEW)
+    # The signed copy by default; `?rendering=en` gives the English rendering of the same
+    # answers beside a Spanish applicant's signed form.
+    english = request.GET.get("rendering") == "en"
     record(
         by=request.user,
         action="applications.pdf_downloaded",
         target=application,
         facility=application.facility,
+        details={"rendering": "en"} if english else None,
     )
-    return pdf_response(make_pdf(application), f"{application.reference}.pdf")
+    name = f"{application.reference}{'-en' if english else ''}.pdf"
+    return pdf_response(make_pdf(application, "en" if english else None), name)
 
 
 @require_GET

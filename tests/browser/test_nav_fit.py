@@ -132,3 +132,59 @@ def test_the_statewide_page_leads_to_the_program_wide_pages(
         page.wait_for_url(url)
         assert page.locator("h1").first.is_visible(), name
     assert page.console_errors == [], page.console_errors
+
+
+def _in_spanish(page: Any, live_server: Any) -> None:
+    """As after pressing the header's "Español" (its cookie)."""
+    page.context.add_cookies([{"name": "django_language", "value": "es", "url": live_server.url}])
+
+
+@pytest.mark.parametrize("who", ["visitor", "applicant"])
+def test_the_spanish_nav_fits_one_line_at_1280(
+    page: Any, live_server: Any, artifacts_dir: Path, transactional_db: Any, who: str
+) -> None:
+    """Spanish labels run longer than English ones: the bar still keeps to one line."""
+    if who == "applicant":
+        _sign_in(page, live_server, _users()["applicant"])
+    _in_spanish(page, live_server)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{live_server.url}/")
+    assert page.locator("html").get_attribute("lang") == "es"
+    page.screenshot(path=str(artifacts_dir / f"nav-1280-es-{who}.png"))
+    _single_line(page)
+    assert page.console_errors == [], page.console_errors
+
+
+@pytest.mark.parametrize(
+    ("who", "path"),
+    [("visitor", "/"), ("visitor", "/facilities/"), ("applicant", "/account/")],
+)
+def test_spanish_pages_do_not_overflow_at_390(
+    page: Any, live_server: Any, artifacts_dir: Path, transactional_db: Any, who: str, path: str
+) -> None:
+    """At a phone's width the Spanish page scrolls only down: the banner (with the switcher),
+    the brand and the opened menu all fit across."""
+    if who == "applicant":
+        _sign_in(page, live_server, _users()["applicant"])
+    _in_spanish(page, live_server)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}{path}")
+    assert page.locator("html").get_attribute("lang") == "es"
+    name = f"nav-390-es-{who}-{path.strip('/').replace('/', '-') or 'home'}"
+    page.screenshot(path=str(artifacts_dir / f"{name}.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    switcher = page.get_by_role("button", name="English", exact=True).bounding_box()
+    assert switcher["x"] >= 0
+    assert switcher["x"] + switcher["width"] <= 390
+    assert switcher["height"] >= 24  # WCAG 2.5.8 target size
+
+    page.get_by_role("button", name="Mostrar la navegación").click()
+    page.locator("#main-nav.collapse.show").wait_for()
+    page.screenshot(path=str(artifacts_dir / f"{name}-open.png"))
+    container = page.locator(".site-header .container").bounding_box()
+    rights = page.eval_on_selector_all(
+        "#main-nav .nav-link", "links => links.map(l => l.getBoundingClientRect().right)"
+    )
+    assert max(rights) <= container["x"] + container["width"] + 1, (rights, container)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.console_errors == [], page.console_errors

@@ -1,9 +1,9 @@
 """A page, e-mail or PDF declares the language its text is in (issue 8, item 7).
 
-Django ships a Spanish catalogue of its own; the project does not yet. A Spanish-preferring
+Django ships a Spanish catalogue of its own. Without the project's, a Spanish-preferring
 browser or applicant must get English text declared `lang="en"` with English dates, not
-`lang="es"` and "9 de febrero" inside English sentences. Once a project catalogue exists the
-same tests expect Spanish: they check the text, not a fixed language code.
+`lang="es"` and "9 de febrero" inside English sentences; with it (locale/es, issue 14) they
+get Spanish. The tests check the text, not a fixed language code.
 """
 
 import re
@@ -45,9 +45,11 @@ def test_a_page_declares_the_language_it_is_written_in(client: Client, accept: s
 
 
 @pytest.mark.django_db
-def test_an_applicant_preferring_spanish_reads_english_dates_in_english_text(
+def test_an_applicant_preferring_spanish_reads_dates_in_the_language_of_the_text(
     client: Client, facility: Facility
 ) -> None:
+    """Spanish text carries Spanish dates ("1 de diciembre de 2026"); without a project
+    catalogue, English text and English dates ("December 1, 2026")."""
     application: Application = submitted_application(facility=facility)
     application.person.preferred_language = "es"
     application.person.save()
@@ -59,11 +61,14 @@ def test_an_applicant_preferring_spanish_reads_english_dates_in_english_text(
     )
     html = response.content.decode()
     event_day = application.events.order_by("at").first().at.date()  # type: ignore[union-attr]
-    with translation.override("en"):
-        english_date = formats.date_format(event_day, "F j, Y")
-    assert declared(html) == "en"
-    assert english_date in html
-    assert SKIP_LINK_EN in html
+    lang = rendered_language("es")
+    with translation.override(lang):
+        local_date = formats.date_format(event_day)
+    assert declared(html) == lang
+    assert local_date in html
+    assert (SKIP_LINK_EN if lang == "en" else SKIP_LINK_ES) in html
+    if lang == "es":
+        assert " de " in local_date
 
 
 @pytest.mark.django_db

@@ -10,9 +10,10 @@ from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.languages import rendered_language
 from accounts.models import User
 from accounts.tasks import send_templated_email
 from applications import age
@@ -46,7 +47,9 @@ def _user(by: Any) -> User | None:
 
 
 def _day(value: date | None) -> str:
-    return str(formats.date_format(value, "F j, Y")) if value else ""
+    """A date as the active language writes it ("December 5, 2026", "5 de diciembre de
+    2026")."""
+    return str(formats.date_format(value)) if value else ""
 
 
 def _locked(grant: FacilityAccess) -> FacilityAccess:
@@ -73,23 +76,28 @@ def _audit(grant: FacilityAccess, by: Any, action: str, **details: Any) -> None:
     )
 
 
-def _mail(grant: FacilityAccess, template: str, **extra: str) -> None:
+def _mail(grant: FacilityAccess, template: str, **extra: str | date | None) -> None:
     """Tell the volunteer in plain words, once the move is committed; reasons stay with
-    the staff (the event log), as a staff note does on an application."""
+    the staff (the event log), as a staff note does on an application. Labels and dates
+    are written in the volunteer's language (dates in `extra` are formatted here)."""
     person = grant.person
     if not person.email:
         return
-    context = {
-        "name": person.first_name or person.full_name,
-        "facility": grant.facility.name,
-        "badge": grant.badge_number or "",
-        "level": grant.get_level_in_effect_display(),
-        "level_approved": str(AccessLevel(grant.level_approved).label),
-        "expires_on": _day(grant.expires_on),
-        "url": reverse("volunteers_portal:access"),
-        **extra,
-    }
-    language = person.preferred_language
+    language = rendered_language(person.preferred_language)
+    with translation.override(language):
+        context = {
+            "name": person.first_name or person.full_name,
+            "facility": grant.facility.name,
+            "badge": grant.badge_number or "",
+            "level": str(grant.get_level_in_effect_display()),
+            "level_approved": str(AccessLevel(grant.level_approved).label),
+            "expires_on": _day(grant.expires_on),
+            "url": reverse("volunteers_portal:access"),
+            **{
+                name: _day(value) if isinstance(value, date) else (value or "")
+                for name, value in extra.items()
+            },
+        }
     transaction.on_commit(
         lambda: send_templated_email.enqueue(
             to=[person.email], template=template, context=context, language=language
@@ -120,7 +128,7 @@ def suspend_access(
         review_on=review_on,
     )
     _audit(moved, by, "access_suspended", reason=reason, review_on=str(review_on or ""))
-    _mail(moved, "access_suspended", review_on=_day(review_on))
+    _mail(moved, "access_suspended", review_on=review_on)
     return moved
 
 
