@@ -196,6 +196,15 @@ CACHES = {
         "LOCATION": "pic_cache",
     }
 }
+# Rendered fragments of the public pages ({% cache %} uses this alias): in each process's
+# memory, read without a round trip. Their keys carry a version kept in the default (shared)
+# cache, so a change made through any server makes them stale on all (facilities/
+# directory_cache.py).
+CACHES["template_fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "pic-template-fragments",
+    "OPTIONS": {"MAX_ENTRIES": 1000},
+}
 
 # Work a request starts (mail, PDFs): immediately in development, by `manage.py db_worker`
 # otherwise.
