@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
-from facilities.directory_cache import FRAGMENT_SECONDS, directory_version
 from facilities.access import Capability, facilities_for, facility_required, staff_required
+from facilities.directory_cache import FRAGMENT_SECONDS, directory_version
 from facilities.forms import DirectoryFilterForm
 from facilities.http import HtmxHttpRequest
 from facilities.models import (
@@ -56,7 +56,8 @@ class Listing:
 @require_GET
 def directory(request: HtmxHttpRequest) -> HttpResponse:
     version = directory_version()
-    regions = caches["template_fragments"].get_or_set(f"facilities:regions:{version}", _regions, FRAGMENT_SECONDS)
+    fragments = caches["template_fragments"]
+    regions = fragments.get_or_set(f"facilities:regions:{version}", _regions, FRAGMENT_SECONDS)
     form = DirectoryFilterForm(request.GET or None, regions=regions)
 
     def listing() -> Listing:

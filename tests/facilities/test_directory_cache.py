@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def place() -> Facility:
-    return FacilityFactory.create(code="ACC", name="Algoa Correctional Center", phone="+15737514069")
+    return FacilityFactory.create(
+        code="ACC", name="Algoa Correctional Center", phone="+15737514069"
+    )
 
 
 def page(client: Client, url: str, **headers: Any) -> str:
