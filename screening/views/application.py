@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
@@ -78,11 +78,20 @@ def detail_context(
     checks = BackgroundCheck.objects.select_related(
         "recorded_by", "voided_by", "superseded_by", "supersedes"
     ).order_by("run_on", "pk")
-    steps = list(
-        application.screening_steps.select_related("recorded_by")
-        .prefetch_related(Prefetch("checks", queryset=checks))
-        .order_by("order", "pk")
+    # Read once, for the page and for the approval gate (approval_problems reads the same
+    # related managers).
+    prefetch_related_objects(
+        [application],
+        Prefetch(
+            "screening_steps",
+            ScreeningStep.objects.select_related("recorded_by")
+            .prefetch_related(Prefetch("checks", queryset=checks))
+            .order_by("order", "pk"),
+        ),
+        Prefetch("relationships", Relationship.objects.select_related("facility")),
+        "criminal_history_entries",
     )
+    steps = list(application.screening_steps.all())
     forms: dict[str, Any] = dict(bound or {})
     step_panels = [
         StepPanel(
@@ -98,9 +107,8 @@ def detail_context(
             relationship=relationship,
             form=forms.get(f"conflict-{relationship.pk}"),
         )
-        for relationship in application.relationships.filter(facility=facility).select_related(
-            "facility"
-        )
+        for relationship in application.relationships.all()
+        if relationship.facility_id == facility.pk
     ]
     duplicates = PossibleDuplicate.objects.open().involving(application.person)
     return {
