@@ -51,7 +51,9 @@ class Folded(models.Func):
     arity = 1
     output_field = models.TextField()
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra: Any
+    ) -> tuple[str, Any]:
         sql, params = compiler.compile(self.source_expressions[0])
         for accented, plain in zip(ACCENTED, PLAIN, strict=True):
             sql = f"REPLACE({sql}, '{accented}', '{plain}')"

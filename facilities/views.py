@@ -57,7 +57,9 @@ class Listing:
 def directory(request: HtmxHttpRequest) -> HttpResponse:
     version = directory_version()
     fragments = caches["template_fragments"]
-    regions = fragments.get_or_set(f"facilities:regions:{version}", _regions, FRAGMENT_SECONDS)
+    regions: list[str] = (
+        fragments.get_or_set(f"facilities:regions:{version}", _regions, FRAGMENT_SECONDS) or []
+    )
     form = DirectoryFilterForm(request.GET or None, regions=regions)
 
     def listing() -> Listing:
