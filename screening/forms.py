@@ -83,7 +83,8 @@ class QueueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["facility"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = facilities.order_by("name")
+        # Only what a choice shows: a facility row parses its phone numbers.
+        field.queryset = facilities.only("pk", "code", "name").order_by("name")
 
     def filter(self, applications: QuerySet[Application]) -> QuerySet[Application]:
         self.is_valid()  # an invalid filter is dropped (and shown); the valid ones still apply
