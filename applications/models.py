@@ -11,7 +11,9 @@ from django.conf import settings
 from django.core.files.storage import Storage, storages
 from django.core.signals import setting_changed
 from django.db import models
+from django.db.models.functions import Concat
 from django.dispatch import receiver
+from django.utils.deconstruct import deconstructible
 from django.utils.functional import LazyObject, cached_property, empty
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
@@ -27,6 +29,41 @@ if TYPE_CHECKING:
 class Language(models.TextChoices):
     ENGLISH = "en", "English"
     SPANISH = "es", "Español"
+
+
+# The accented letters of Spanish (the program's second language), both cases, and the plain
+# letter each folds to. Short on purpose: SQLite nests one REPLACE per letter and its parser
+# refuses a generated column much deeper than this.
+ACCENTED = "áéíóúüñÁÉÍÓÚÜÑ"
+PLAIN = "aeiouunaeiouun"
+_FOLDING = str.maketrans(ACCENTED, PLAIN)
+
+
+def fold(text: str) -> str:
+    """Lowercase without Spanish accents: a search term as Person.search_text holds words."""
+    return text.lower().translate(_FOLDING)
+
+
+@deconstructible(path="applications.models.Folded")
+class Folded(models.Func):
+    """fold() in SQL both databases can store as a generated column: the accents first, in
+    both cases (SQLite's lower() leaves non-ASCII letters alone, as PostgreSQL's does under
+    the C locale), and no unaccent(), which is neither portable nor immutable."""
+
+    arity = 1
+    output_field = models.TextField()
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra: Any
+    ) -> tuple[str, Any]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        for accented, plain in zip(ACCENTED, PLAIN, strict=True):
+            sql = f"REPLACE({sql}, '{accented}', '{plain}')"
+        return f"LOWER({sql})", params
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"LOWER(TRANSLATE({sql}, '{ACCENTED}', '{PLAIN}'))", params
 
 
 class PersonQuerySet(models.QuerySet["Person"]):
@@ -76,6 +113,23 @@ class Person(models.Model):
     dl_state = models.CharField(_("license state"), max_length=2, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # What the staff search matches (fold(term) contained in it): kept by the database itself,
+    # so every writer (the services, a merge, a bulk load) keeps it right; trigram-indexed on
+    # PostgreSQL (migration 0007), where a LIKE '%term%' on it is an index scan.
+    search_text = models.GeneratedField(
+        expression=Folded(
+            Concat(
+                "first_name",
+                models.Value(" "),
+                "last_name",
+                models.Value(" "),
+                "email",
+                output_field=models.TextField(),
+            )
+        ),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
 
     objects = PersonQuerySet.as_manager()
 
@@ -279,6 +333,18 @@ class Application(models.Model):
             ),
             models.Index(fields=["submitted_at"], name="application_submitted_at"),
             models.Index(fields=["decided_at"], name="application_decided_at"),
+            # The staff queue reads open applications in submission order and stops after a
+            # page: statewide, and at the few facilities a coordinator holds.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="application_queue",
+            ),
+            models.Index(
+                fields=["facility", "submitted_at", "id"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="application_queue_facility",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -73,6 +73,13 @@ def has_capability(user: Any, cap: str, facility: Facility | None = None) -> boo
         return False
     if is_pic_coordinator(user):
         return cap in PIC_COORDINATOR_CAPABILITIES
+    held = getattr(user, "_pic_memberships", None)
+    if held is not None:
+        roles = roles_with(cap)
+        return any(
+            role in roles and (facility is None or facility_id == facility.pk)
+            for facility_id, role in held
+        )
     memberships = Membership.objects.filter(user=user, role__in=roles_with(cap))
     if facility is not None:
         memberships = memberships.filter(facility=facility)
@@ -81,18 +88,34 @@ def has_capability(user: Any, cap: str, facility: Facility | None = None) -> boo
 
 def has_staff_role(user: Any) -> bool:
     """A staff account that reaches staff pages: a PIC Coordinator or a facility member."""
-    return is_pic_coordinator(user) or (
-        is_staff_account(user) and Membership.objects.filter(user=user).exists()
-    )
+    if is_pic_coordinator(user):
+        return True
+    if not is_staff_account(user):
+        return False
+    held = getattr(user, "_pic_memberships", None)
+    if held is not None:
+        return bool(held)
+    return Membership.objects.filter(user=user).exists()
 
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
+
+
+def _hold_memberships(user: Any) -> None:
+    """Read the user's memberships once for the request (a staff page asks has_capability
+    several times): the guard's user object lives for one request only, so what it holds
+    cannot go stale; elsewhere (a service, a test) every call still asks the database."""
+    if is_staff_account(user) and not is_pic_coordinator(user):
+        user._pic_memberships = list(
+            Membership.objects.filter(user=user).values_list("facility_id", "role")
+        )
 
 
 def _deny_unless_staff(request: HttpRequest, cap: str) -> HttpResponse | None:
     user = request.user
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path())
+    _hold_memberships(user)
     if not has_staff_role(user):
         raise PermissionDenied("This page is for PIC staff.")
     if not has_capability(user, cap):

@@ -50,6 +50,13 @@ class DirectoryFilterForm(forms.Form):
             # Regions are empty in the source data; the filter appears once staff set them.
             del self.fields["region"]
 
+    def cache_key(self) -> str:
+        """The valid filters, as the key of the results they select (an invalid one is
+        dropped, as filter() drops it)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return repr([data.get(name) or "" for name in ("q", "kind", "region", "closed")])
+
     def filter(self, facilities: FacilityQuerySet) -> FacilityQuerySet:
         """Apply the valid filters; an invalid one is ignored and shown as an error."""
         self.is_valid()  # an invalid filter is dropped (and shown); the valid ones still apply

@@ -1,12 +1,17 @@
+from dataclasses import dataclass
 from itertools import groupby
+from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import caches
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from facilities.access import Capability, facilities_for, facility_required, staff_required
+from facilities.directory_cache import FRAGMENT_SECONDS, directory_version
 from facilities.forms import DirectoryFilterForm
 from facilities.http import HtmxHttpRequest
 from facilities.models import (
@@ -34,39 +39,83 @@ def _grouped(facilities: list[Facility]) -> list[tuple[str, list[Facility]]]:
     ]
 
 
-@login_not_required
-@require_GET
-def directory(request: HtmxHttpRequest) -> HttpResponse:
-    regions = sorted(
+def _regions() -> list[str]:
+    return sorted(
         Region.objects.filter(facilities__isnull=False).values_list("name", flat=True).distinct(),
         key=natural_key,
     )
+
+
+@dataclass(frozen=True)
+class Listing:
+    groups: list[tuple[str, list[Facility]]]
+    count: int
+
+
+@login_not_required
+@require_GET
+def directory(request: HtmxHttpRequest) -> HttpResponse:
+    version = directory_version()
+    fragments = caches["template_fragments"]
+    regions: list[str] = (
+        fragments.get_or_set(f"facilities:regions:{version}", _regions, FRAGMENT_SECONDS) or []
+    )
     form = DirectoryFilterForm(request.GET or None, regions=regions)
-    facilities = _in_directory_order(form.filter(Facility.objects.select_related("region")))
-    context = {"form": form, "groups": _grouped(facilities), "count": len(facilities)}
+
+    def listing() -> Listing:
+        facilities = _in_directory_order(form.filter(Facility.objects.select_related("region")))
+        return Listing(groups=_grouped(facilities), count=len(facilities))
+
+    context = {
+        "form": form,
+        # Read only when the cached fragment is missing (see directory_cache).
+        "listing": SimpleLazyObject(listing),
+        "cache_seconds": FRAGMENT_SECONDS,
+        "cache_version": version,
+        "cache_filters": form.cache_key(),
+    }
     if request.htmx:
         return render(request, "facilities/facility_list.html#results", context)
     return render(request, "facilities/facility_list.html", context)
 
 
-@login_not_required
-@require_GET
-def facility_detail(request: HttpRequest, code: str) -> HttpResponse:
+@dataclass(frozen=True)
+class Contacts:
+    coordinators: list[Membership]
+    program_visits: int
+    central_office: Facility | None
+    volunteer_services_phone: Any
+
+
+def _contacts(facility: Facility) -> Contacts:
     listed = Prefetch(
         "memberships",
         Membership.objects.listed().select_related("user"),
         to_attr="listed_coordinators",
     )
     facilities = Facility.objects.prefetch_related(listed)  # type: ignore[arg-type]
-    facility = get_object_or_404(facilities, code=code.upper())
+    coordinators = facilities.get(pk=facility.pk).listed_coordinators  # type: ignore[attr-defined]
     program = ProgramSettings.load()
     # No phone or no coordinator listed: send the visitor to the central office instead.
-    lists_contact = facility.phone and facility.listed_coordinators  # type: ignore[attr-defined]
+    lists_contact = facility.phone and coordinators
+    return Contacts(
+        coordinators=coordinators,
+        program_visits=facility.program_visits_allowed(program),
+        central_office=None if lists_contact else facilities.central_office(),
+        volunteer_services_phone=program.volunteer_services_phone,
+    )
+
+
+@login_not_required
+@require_GET
+def facility_detail(request: HttpRequest, code: str) -> HttpResponse:
+    facility = get_object_or_404(Facility.objects.select_related("region"), code=code.upper())
     context = {
         "facility": facility,
-        "program_visits": facility.program_visits_allowed(program),
-        "central_office": None if lists_contact else facilities.central_office(),
-        "volunteer_services_phone": program.volunteer_services_phone,
+        # Read only when the cached fragment is missing (see directory_cache).
+        "contacts": SimpleLazyObject(lambda: _contacts(facility)),
+        "cache_seconds": FRAGMENT_SECONDS,
+        "cache_version": directory_version(),
     }
     return render(request, "facilities/facility_detail.html", context)
 

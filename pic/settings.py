@@ -4,6 +4,7 @@ import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -258,6 +259,16 @@ else:
             "LOCATION": "pic_cache",
         }
     }
+# Rendered fragments of the public pages ({% cache %} uses this alias): in each process's
+# memory, read without a round trip. Their keys carry a version kept in the default (shared)
+# cache, so a change made through any server makes them stale on all (facilities/
+# directory_cache.py).
+_FRAGMENTS: dict[str, Any] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "pic-template-fragments",
+    "OPTIONS": {"MAX_ENTRIES": 1000},
+}
+CACHES["template_fragments"] = _FRAGMENTS
 
 # Work a request starts (mail, PDFs): immediately in development, by `manage.py db_worker`
 # otherwise.

@@ -16,6 +16,7 @@ from applications.models import (
     DeclineReason,
     Kind,
     Status,
+    fold,
 )
 from facilities.forms import FacilityChoiceField
 from facilities.models import Facility, Role
@@ -82,7 +83,8 @@ class QueueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["facility"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = facilities.order_by("name")
+        # Only what a choice shows: a facility row parses its phone numbers.
+        field.queryset = facilities.only("pk", "code", "name").order_by("name")
 
     def filter(self, applications: QuerySet[Application]) -> QuerySet[Application]:
         self.is_valid()  # an invalid filter is dropped (and shown); the valid ones still apply
@@ -101,17 +103,12 @@ class QueueFilterForm(forms.Form):
             applications = applications.filter(FLAG_FILTERS[flag])
         text = (data.get("q") or "").strip()
         if text:
-            condition = (
-                Q(reference__iexact=text)
-                | Q(person__email__iexact=text)
-                | Q(person__last_name__icontains=text)
-                | Q(person__first_name__icontains=text)
-            )
-            parts = text.split()
-            if len(parts) >= 2:
-                condition |= Q(person__first_name__icontains=parts[0]) & Q(
-                    person__last_name__icontains=parts[-1]
-                )
+            # A reference exactly, or every word within the person's folded name and e-mail
+            # (an indexed column: see Person.search_text).
+            words = fold(text).split()
+            condition = Q(reference=text.upper())
+            if words:
+                condition |= Q(*(Q(person__search_text__contains=word) for word in words))
             applications = applications.filter(condition)
         order = "-submitted_at" if data.get("sort") == "newest" else "submitted_at"
         return applications.order_by(order, "pk")

@@ -49,9 +49,9 @@ def document_view(request: HttpRequest, public_id: str, document_id: str) -> Fil
 @require_GET
 @cache_control(public=True, max_age=3600)
 def blank_form(request: HttpRequest, filename: str) -> HttpResponse:
-    from applications.pdf import blank_form_pdf
+    from applications.pdf import stored_blank_form_pdf
 
     kind = BLANK_FORMS.get(filename)
     if kind is None:
         raise Http404("No such form.")
-    return pdf_response(blank_form_pdf(kind), filename)
+    return pdf_response(stored_blank_form_pdf(kind), filename)

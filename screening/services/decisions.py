@@ -48,7 +48,12 @@ def approval_problems(application: Application, on: date | None = None) -> list[
         problems.append(_("The applicant is not 18 yet."))
     if standing_ban(application.person):
         problems.append(_("The applicant is under a statewide ban."))
-    unresolved = application.relationships.filter(facility=application.facility, exception_note="")
+    # .all(): the application page has the relationships prefetched.
+    unresolved = [
+        r
+        for r in application.relationships.all()
+        if r.facility_id == application.facility_id and not r.exception_note
+    ]
     for relationship in unresolved:
         problems.append(
             _("Relationship conflict not resolved: %(who)s.") % {"who": str(relationship)}

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
@@ -16,7 +16,6 @@ from applications.models import Application, PossibleDuplicate, Relationship, St
 from audit.services import record
 from facilities.access import Capability, has_capability, is_pic_coordinator, staff_required
 from facilities.models import ProgramSettings
-from screening import forms as F
 from screening.models import BackgroundCheck, ScreeningStep, StepKind
 from screening.queries import statewide_facts
 from screening.services import approval_problems, standing_ban
@@ -46,19 +45,31 @@ class ConflictPanel:
 
 
 def _check_panel(check: BackgroundCheck, forms: dict[str, Any]) -> CheckPanel:
-    rerun, void = f"rerun-{check.pk}", f"void-{check.pk}"
     return CheckPanel(
         check=check,
-        rerun_form=forms.get(rerun)
-        or F.RerunForm(initial={"performed_by": check.performed_by}, prefix=rerun),
-        void_form=forms.get(void) or F.VoidCheckForm(prefix=void),
+        rerun_form=forms.get(f"rerun-{check.pk}"),
+        void_form=forms.get(f"void-{check.pk}"),
     )
+
+
+def step_initial(step: ScreeningStep) -> dict[str, Any]:
+    """What the step's form starts from: what is on record (a waived step is passed)."""
+    return {
+        "state": step.state if step.state != "waived" else "passed",
+        "occurred_on": step.occurred_on or age.today(),
+        "conducted_by": step.conducted_by,
+        "note": step.note,
+    }
 
 
 def detail_context(
     request: HttpRequest, application: Application, bound: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    """Everything the page shows; `bound` holds forms that came back with errors."""
+    """Everything the page shows; `bound` holds a form that came back with errors.
+
+    The page renders no other form: each action is a panel that loads the form from the
+    action's own page (htmx), or links there without JavaScript (screening/views/actions.py).
+    """
     user = request.user
     facility = application.facility
     can_record = has_capability(user, Capability.RECORD, facility)
@@ -67,38 +78,26 @@ def detail_context(
     checks = BackgroundCheck.objects.select_related(
         "recorded_by", "voided_by", "superseded_by", "supersedes"
     ).order_by("run_on", "pk")
-    steps = list(
-        application.screening_steps.select_related("recorded_by")
-        .prefetch_related(Prefetch("checks", queryset=checks))
-        .order_by("order", "pk")
-    )
-    forms: dict[str, Any] = {
-        "note": F.NoteForm(),
-        "request_info": F.RequestInformationForm(
-            kind=application.kind, default_days=settings.info_request_days
+    # Read once, for the page and for the approval gate (approval_problems reads the same
+    # related managers).
+    prefetch_related_objects(
+        [application],
+        Prefetch(
+            "screening_steps",
+            ScreeningStep.objects.select_related("recorded_by")
+            .prefetch_related(Prefetch("checks", queryset=checks))
+            .order_by("order", "pk"),
         ),
-        "answered": F.AnsweredAnotherWayForm(),
-        "decline": F.DeclineForm(),
-        "approve": F.ApproveForm(requested=application.access_level_requested),
-        "withdraw": F.WithdrawOnBehalfForm(),
-        "check": F.CheckForm(),
-        **(bound or {}),
-    }
-    # Each step and each conflict carries its own form, bound when it came back with errors.
+        Prefetch("relationships", Relationship.objects.select_related("facility")),
+        "criminal_history_entries",
+    )
+    steps = list(application.screening_steps.all())
+    forms: dict[str, Any] = dict(bound or {})
     step_panels = [
         StepPanel(
             step=step,
-            form=forms.get(f"step-{step.pk}")
-            or F.StepForm(
-                initial={
-                    "state": step.state if step.state != "waived" else "passed",
-                    "occurred_on": step.occurred_on or age.today(),
-                    "conducted_by": step.conducted_by,
-                    "note": step.note,
-                },
-                prefix=f"step-{step.pk}",
-            ),
-            waive_form=forms.get(f"waive-{step.pk}") or F.WaiveForm(prefix=f"waive-{step.pk}"),
+            form=forms.get(f"step-{step.pk}"),
+            waive_form=forms.get(f"waive-{step.pk}"),
             checks=[_check_panel(check, forms) for check in step.checks.all()],
         )
         for step in steps
@@ -106,12 +105,10 @@ def detail_context(
     conflicts = [
         ConflictPanel(
             relationship=relationship,
-            form=forms.get(f"conflict-{relationship.pk}")
-            or F.ConflictForm(prefix=f"conflict-{relationship.pk}"),
+            form=forms.get(f"conflict-{relationship.pk}"),
         )
-        for relationship in application.relationships.filter(facility=facility).select_related(
-            "facility"
-        )
+        for relationship in application.relationships.all()
+        if relationship.facility_id == facility.pk
     ]
     duplicates = PossibleDuplicate.objects.open().involving(application.person)
     return {

@@ -12,6 +12,14 @@ from screening.forms import QueueFilterForm
 from screening.queries import with_statewide_flags
 
 PAGE_SIZE = 25
+# Large columns a queue row never shows: the answers JSON alone is most of a row's bytes.
+LIST_DEFERRED = (
+    "answers",
+    "person__ssn_encrypted",
+    "person__dl_number_encrypted",
+    "person__search_text",
+    "facility__public_notes",
+)
 
 
 @require_GET
@@ -22,9 +30,9 @@ def queue(request: HtmxHttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None, facilities=facilities)
     applications = form.filter(
         with_statewide_flags(
-            Application.objects.visible_to(request.user, Capability.VIEW).select_related(
-                "person", "facility"
-            )
+            Application.objects.visible_to(request.user, Capability.VIEW)
+            .select_related("person", "facility")
+            .defer(*LIST_DEFERRED)
         )
     )
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))

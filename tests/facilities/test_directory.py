@@ -52,11 +52,11 @@ def directory() -> dict[str, Facility]:
 
 
 def listed_codes(response: Any) -> list[str]:
-    return [f.code for _label, facilities in response.context["groups"] for f in facilities]
+    return [f.code for _label, facilities in response.context["listing"].groups for f in facilities]
 
 
 def groups(response: Any) -> list[tuple[str, list[str]]]:
-    return [(label, [f.code for f in fs]) for label, fs in response.context["groups"]]
+    return [(label, [f.code for f in fs]) for label, fs in response.context["listing"].groups]
 
 
 def test_lists_open_facilities_grouped_by_kind(client: Client, directory: Any) -> None:
@@ -68,7 +68,7 @@ def test_lists_open_facilities_grouped_by_kind(client: Client, directory: Any) -
         ("Community supervision center", ["PP01"]),
         ("Probation & Parole office", ["PP02"]),
     ]
-    assert response.context["count"] == 4
+    assert response.context["listing"].count == 4
     content = response.content.decode()
     assert "Algoa Correctional Center" in content
     assert "Western Missouri Correctional Center" not in content
@@ -81,7 +81,7 @@ def test_closed_facilities_appear_with_closed_on(client: Client, directory: Any)
 
     assert response.status_code == 200
     assert "WMCC" in listed_codes(response)
-    assert response.context["count"] == 5
+    assert response.context["listing"].count == 5
     assert b"Western Missouri Correctional Center" in response.content
     assert b"badge-closed" in response.content
 
@@ -342,7 +342,7 @@ def test_directory_query_count_does_not_grow_with_facilities(
     )
     with django_assert_num_queries(few):
         response = client.get("/facilities/", {"closed": "on"})
-    assert response.context["count"] == 35
+    assert response.context["listing"].count == 35
 
 
 def test_directory_query_count_for_htmx_is_the_same(

@@ -77,9 +77,7 @@ class _Parser(HTMLParser):
                     if existing is not None:
                         existing.options.append(a.get("value") or "on")
                         return
-                    self._form.fields.append(
-                        Field(name, kind, "", [a.get("value") or "on"])
-                    )
+                    self._form.fields.append(Field(name, kind, "", [a.get("value") or "on"]))
                     return
                 self._form.fields.append(Field(name, kind, a.get("value", "")))
             elif tag == "button":

@@ -33,42 +33,43 @@ def _fuzz(client: Client, forms: list[Form]) -> None:
     """Post every form EXAMPLES times: a server error fails at once (with Hypothesis's
     smallest failing input); forms that lose typed answers are collected and listed."""
     lost: dict[str, str] = {}
-
     for form in forms:
-
-        @settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            database=None,
-            derandomize=True,
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(post_data(form))
-        def one(drawn: tuple[dict[str, Any], dict[str, str]]) -> None:
-            data, typed = drawn
-            send = client.post if form.method == "post" else client.get
-            response = send(form.action, data)
-            assert response.status_code < 500, (form.action, data)
-            body = response.content.decode(errors="replace")
-            came_back = (
-                form.method == "post"
-                and response.status_code in (200, 400, 422)
-                and "html" in response.get("Content-Type", "")
-                and any(marker in body for marker in ERROR_MARKERS)
-            )
-            if came_back:
-                # Kept where the page shows the form again; an action that no longer
-                # applies (the access ended meanwhile) comes back without its form.
-                for name, value in typed.items():
-                    if f'name="{name}"' in body and html.escape(value) not in body:
-                        lost.setdefault(
-                            f"{form.key[1]} {name}", f"{response.status_code}: {_errors(body)}"
-                        )
-
-        one()
+        _fuzz_form(client, form, lost)
     assert not lost, "typed answers lost when a form came back:\n" + "\n".join(
         f"{where} ({why})" for where, why in sorted(lost.items())
     )
+
+
+def _fuzz_form(client: Client, form: Form, lost: dict[str, str]) -> None:
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(post_data(form))
+    def one(drawn: tuple[dict[str, Any], dict[str, str]]) -> None:
+        data, typed = drawn
+        send = client.post if form.method == "post" else client.get
+        response = send(form.action, data)
+        assert response.status_code < 500, (form.action, data)
+        body = response.content.decode(errors="replace")
+        came_back = (
+            form.method == "post"
+            and response.status_code in (200, 400, 422)
+            and "html" in response.get("Content-Type", "")
+            and any(marker in body for marker in ERROR_MARKERS)
+        )
+        if not came_back:
+            return
+        # Kept where the page shows the form again; an action that no longer applies (the
+        # access ended meanwhile) comes back without its form.
+        for name, value in typed.items():
+            if f'name="{name}"' in body and html.escape(value) not in body:
+                lost.setdefault(f"{form.key[1]} {name}", f"{response.status_code}: {_errors(body)}")
+
+    one()
 
 
 def _errors(body: str) -> str:
@@ -76,7 +77,7 @@ def _errors(body: str) -> str:
     import re
 
     found = re.findall(
-        r'(?:error-summary|invalid-feedback|alert-danger|errorlist)[^>]*>(.{0,300}?)</', body, re.S
+        r"(?:error-summary|invalid-feedback|alert-danger|errorlist)[^>]*>(.{0,300}?)</", body, re.S
     )
     return " | ".join(" ".join(f.split()) for f in found)[:600]
 
@@ -90,8 +91,18 @@ def places(facility: Facility, iac: User) -> dict[str, Any]:
 
 
 def test_public_forms(client: Client, facility: Facility) -> None:
-    forms = crawl(client, ["/", "/facilities/", f"/facilities/{facility.code}/", "/account/",
-                           "/staff/login/", "/help/"], limit=25)
+    forms = crawl(
+        client,
+        [
+            "/",
+            "/facilities/",
+            f"/facilities/{facility.code}/",
+            "/account/",
+            "/staff/login/",
+            "/help/",
+        ],
+        limit=25,
+    )
     assert len(forms) >= 4
     _fuzz(client, forms)
 

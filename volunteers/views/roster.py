@@ -3,6 +3,7 @@
 from datetime import date
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
@@ -54,15 +55,27 @@ def with_hours(grants: QuerySet[FacilityAccess], today: date) -> QuerySet[Facili
     )
 
 
-def roster_rows(facility: Facility, today: date) -> list[dict[str, Any]]:
-    grants = list(
+# A roster page: a large facility holds several hundred grants.
+PAGE_SIZE = 50
+
+
+def roster_grants(facility: Facility, today: date) -> QuerySet[FacilityAccess]:
+    return (
         with_hours(
             FacilityAccess.objects.filter(facility=facility, status__in=ROSTER_STATUSES), today
         )
         .select_related("person", "facility")
         .prefetch_related("person__completions", "person__tb_tests")
-        .order_by("status", "person__last_name", "person__first_name")
+        .order_by("status", "person__last_name", "person__first_name", "pk")
     )
+
+
+def roster_rows(
+    facility: Facility, today: date, grants: list[FacilityAccess] | None = None
+) -> list[dict[str, Any]]:
+    """The rows of `grants` (all the facility's roster when None)."""
+    if grants is None:
+        grants = list(roster_grants(facility, today))
     courses = list(Course.objects.filter(is_active=True))  # once, not per row
     window = ProgramSettings.load().reminder_window_days
     # Agreements past their signing deadline, for active grants (issue 9 §5).
@@ -100,9 +113,11 @@ def roster_page(
 ) -> HttpResponse:
     """The roster; the bulk form comes back bound (with its errors) after a bad post."""
     today = age.today()
+    page = Paginator(roster_grants(facility, today), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "facility": facility,
-        "rows": roster_rows(facility, today),
+        "page": page,
+        "rows": roster_rows(facility, today, list(page.object_list)),
         "ready_for_contact": FacilityAccess.objects.ready_for_contact(today)
         .filter(facility=facility)
         .select_related("person"),
