@@ -7,6 +7,7 @@ REQUIRE_BROWSER=1 (CI). Never `playwright install`: it downloads, and cannot her
 import os
 import re
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -125,9 +126,12 @@ def _slug(url: str) -> str:
 
 # Calls that may change what the page shows: the state before each one is audited.
 ACTIONS = frozenset(
-    "goto reload go_back go_forward click dblclick tap fill clear type press press_sequentially"
-    " insert_text down up check uncheck set_checked select_option set_input_files"
-    " dispatch_event".split()
+    {
+        *("goto", "reload", "go_back", "go_forward", "click", "dblclick", "tap"),
+        *("fill", "clear", "type", "press", "press_sequentially", "insert_text", "down", "up"),
+        *("check", "uncheck", "set_checked", "select_option", "set_input_files"),
+        "dispatch_event",
+    }
 )
 
 
@@ -195,9 +199,14 @@ class PageAudit:
     def report(self) -> str:
         parts = []
         if self.violations:
+            # The same failure seen in several states of a page is listed once.
+            counts = Counter(self.violations)
             parts.append(
-                f"axe-core found {len(self.violations)} WCAG violations:\n  "
-                + "\n  ".join(self.violations)
+                f"axe-core found {len(counts)} WCAG violations:\n  "
+                + "\n  ".join(
+                    violation + (f"\n      (in {n} states of the page)" if n > 1 else "")
+                    for violation, n in counts.items()
+                )
             )
         if self.csp:
             parts.append("Content Security Policy violations:\n  " + "\n  ".join(self.csp))

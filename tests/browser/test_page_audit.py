@@ -29,7 +29,8 @@ def test_the_audit_reports_rule_page_selector_and_csp(browser: Any, tmp_path: Pa
     report = audit.report()
     assert "list (serious) on http://pic.test/bad/" in report, report
     assert ".outer" in report
-    assert "image-alt" in report and "#no-alt" in report
+    assert "image-alt" in report
+    assert "#no-alt" in report
     assert "Content Security Policy violations" in report
     assert "script-src" in report
     assert (audit.folder / "01-bad-wide.png").exists()
