@@ -24,7 +24,15 @@ FOCUS = """() => {
 
 
 def focused(page: Any) -> dict[str, Any] | None:
-    return page.evaluate(FOCUS)
+    """What has the focus, once the page a key press may have opened has loaded."""
+    for _ in range(20):
+        try:
+            page.wait_for_load_state()
+            return page.evaluate(FOCUS)
+        except Exception as error:  # the document changed under the call: ask the new one
+            if "context was destroyed" not in str(error):
+                raise
+    raise AssertionError(f"{page.url} never settled")
 
 
 def _matches(focus: dict[str, Any], text: str | None, field: str | None, prefix: bool) -> bool:
