@@ -185,6 +185,9 @@ class PageAudit:
                 f"{rule['id']} ({rule['impact']}) on {url}: {rule['help']}{nodes}"
             )
         self._screenshots(page, url)
+        # Taking the screenshots may touch the markup (a resize, a style Playwright adds):
+        # the page as it is now is the state just audited.
+        self.seen.add(page.evaluate(FINGERPRINT))
 
     def _screenshots(self, page: Any, url: str) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
