@@ -8,6 +8,8 @@ from typing import Any
 FOCUS = """() => {
     const el = document.activeElement;
     if (!el || el === document.body || el === document.documentElement) return null;
+    // A focus ring that fades in (Bootstrap's box-shadow transition) is read at its end.
+    for (const animation of el.getAnimations()) animation.finish();
     const style = getComputedStyle(el);
     const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 1;
     const shadow = style.boxShadow !== "none" && style.boxShadow !== "";
@@ -35,8 +37,12 @@ def focused(page: Any) -> dict[str, Any] | None:
     raise AssertionError(f"{page.url} never settled")
 
 
-def _matches(focus: dict[str, Any], text: str | None, field: str | None, prefix: bool) -> bool:
+def _matches(
+    focus: dict[str, Any], text: str | None, field: str | None, prefix: bool, within: str | None
+) -> bool:
     if field is not None and focus["name"] != field:
+        return False
+    if within is not None and focus["section"] != within:
         return False
     if text is None:
         return True
@@ -49,15 +55,17 @@ def tab_to(
     *,
     field: str | None = None,
     prefix: bool = False,
+    within: str | None = None,
     back: bool = False,
-    limit: int = 120,
+    limit: int = 200,
 ) -> dict[str, Any]:
     """Press Tab (Shift+Tab when back) until the focus is on the element named `text`
-    (its text, aria-label or value; `prefix`: starting so) or the form field `field`;
+    (its text, aria-label or value; `prefix`: starting so) or the form field `field`, in
+    the section labelled by `within` if given;
     each stop on the
     way must show where the focus is."""
     current = focused(page)
-    if current and _matches(current, text, field, prefix):
+    if current and _matches(current, text, field, prefix, within):
         return current
     for _ in range(limit):
         page.keyboard.press("Shift+Tab" if back else "Tab")
@@ -65,7 +73,7 @@ def tab_to(
         if current is None:
             continue
         assert current["visible"], f"no visible focus on {current['html']} at {page.url}"
-        if _matches(current, text, field, prefix):
+        if _matches(current, text, field, prefix, within):
             return current
     raise AssertionError(f"Tab never reached {text or field!r} on {page.url}")
 
