@@ -21,6 +21,7 @@ FOCUS = """() => {
             .replace(/\\s+/g, " ").trim(),
         label: label.replace(/\\s+/g, " ").trim(), id: el.id,
         visible: outline || shadow, html: el.outerHTML.slice(0, 160),
+        ring: `${style.outlineStyle} ${style.outlineWidth} / ${style.boxShadow}`,
     };
 }"""
 
@@ -72,7 +73,7 @@ def tab_to(
         current = focused(page)
         if current is None:
             continue
-        assert current["visible"], f"no visible focus on {current['html']} at {page.url}"
+        assert current["visible"], f"no focus ring ({current['ring']}) on {current['html']}"
         if _matches(current, text, field, prefix, within):
             return current
     raise AssertionError(f"Tab never reached {text or field!r} on {page.url}")
