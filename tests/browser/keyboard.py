@@ -20,6 +20,7 @@ FOCUS = """() => {
         text: (el.getAttribute("aria-label") || el.innerText || label || el.value || "")
             .replace(/\\s+/g, " ").trim(),
         label: label.replace(/\\s+/g, " ").trim(), id: el.id,
+        section: el.closest("section[aria-labelledby]")?.getAttribute("aria-labelledby") || "",
         visible: outline || shadow, html: el.outerHTML.slice(0, 160),
         ring: `${style.outlineStyle} ${style.outlineWidth} / ${style.boxShadow}`,
     };
