@@ -88,6 +88,7 @@ def test_volunteer_applies_by_keyboard(
 
     page.wait_for_url(lambda url: "/review/" in url)
     press(page, "Submit application")
+    page.wait_for_url(lambda url: "/review/" not in url)
     application = Application.objects.get()
     page.get_by_text(application.reference).first.wait_for()
     assert application.status == Status.SUBMITTED
