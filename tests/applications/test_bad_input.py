@@ -189,6 +189,9 @@ def test_an_empty_post_to_every_section_is_answered_with_errors(
         response = client.post(section_url(draft, slug), {})
         assert response.status_code == 200, slug
         assert "error-summary" in page(response), slug
+        # The summary takes the focus (no script: the CSP allows none inline), so a screen
+        # reader or keyboard user lands on it.
+        assert 'tabindex="-1" id="error-summary" autofocus' in page(response), slug
 
 
 def test_overlong_text_is_refused_and_kept(client: Client, draft: Application) -> None:

@@ -105,6 +105,9 @@ def test_kiosk_visit_to_approved_hours_then_suspend_and_restore(
     shot(tablet, artifacts_dir, "03-signed-in")
     visit = KioskVisit.objects.get()
     assert (visit.access_id, visit.status) == (grant.pk, KioskVisitStatus.OPEN)
+    # The answer would go back to the desk by itself; the volunteer stops the countdown.
+    tablet.get_by_role("button", name="Keep this screen").click()
+    tablet.get_by_text("This screen goes back to the start in").wait_for(state="hidden")
     tablet.get_by_role("link", name="Done").click()
     tablet.wait_for_url("**/kiosk/ACC/")
     tablet.get_by_label("Badge number").wait_for()
