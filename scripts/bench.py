@@ -727,7 +727,8 @@ def main(argv: list[str] | None = None) -> int:
             if bindir is None:
                 say("no PostgreSQL server binaries (install postgresql, or set BENCH_DATABASE_URL)")
                 return 1
-            url = stack.enter_context(throwaway_cluster(bindir))
+            _root, port = stack.enter_context(throwaway_cluster(bindir))
+            url = f"postgres://postgres@127.0.0.1:{port}/postgres"
         env = {**os.environ, **production_env(url, folder / "media")}
         os.environ.update(env)
         import django

@@ -133,7 +133,8 @@ def test_backup_restores_into_a_fresh_cluster_with_every_row_file_and_identifier
     postgres = _with_postgres()
     bindir = postgres.find_bindir()  # type: ignore[attr-defined]
     media = tmp_path / "restored-media"
-    with postgres.throwaway_cluster(bindir) as url:  # type: ignore[attr-defined]
+    with postgres.throwaway_cluster(bindir) as (_root, port):  # type: ignore[attr-defined]
+        url = f"postgres://postgres@127.0.0.1:{port}/postgres"
         with psycopg.connect(url, autocommit=True) as admin:
             admin.execute("CREATE DATABASE restored")
         restored_url = url.rsplit("/", 1)[0] + "/restored"
