@@ -6,9 +6,11 @@ applicant-facing template or module uses; the compiled catalogue is the committe
 """
 
 import fnmatch
+import os
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +19,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "locale" / "es" / "LC_MESSAGES" / "django.po"
 STAFF_ONLY = ROOT / "locale" / "staff-only.txt"
+# The README's makemessages command leaves these out; the currency test mirrors it.
+NOT_SCANNED = {".venv", "staticfiles", "var", "test-artifacts", "tests", "locale"}
 
 # Where applicants, volunteers and the public read text: every msgid used here is translated.
 APPLICANT_FACING = [
@@ -60,6 +64,8 @@ APPLICANT_FACING = [
     "outreach/visit_forms.py",
     "outreach/recognition_pdf.py",
     "templates/emails/*",
+    "templates/help/index.html",
+    "templates/help/applying.html",
 ]
 # E-mails only staff receive (in English).
 STAFF_EMAILS = [
@@ -190,3 +196,38 @@ def test_the_compiled_catalogue_is_the_committed_one(tmp_path: Path) -> None:
     fresh = tmp_path / "django.mo"
     subprocess.run(["msgfmt", "--check-format", "-o", str(fresh), str(PO)], check=True)
     assert PO.with_suffix(".mo").read_bytes() == fresh.read_bytes()
+
+
+# Run in a subprocess from a mirror of the project whose locale/ is a copy: makemessages
+# writes into every locale directory it finds, and must not touch the committed catalogue.
+MAKEMESSAGES = """
+import os, sys
+sys.path.insert(0, sys.argv[1])
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pic.settings")
+import django
+django.setup()
+from django.core.management import call_command
+from django.test.utils import override_settings
+with override_settings(LOCALE_PATHS=[os.path.abspath("locale")]):
+    call_command("makemessages", locale=["es"], symlinks=True, no_wrap=True, verbosity=0,
+                 ignore_patterns=sys.argv[2:])
+"""
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="gettext is not installed")
+def test_the_catalogue_holds_exactly_the_msgids_the_code_uses(tmp_path: Path) -> None:
+    """A string added to (or dropped from) a template or module without running makemessages
+    fails here, so it cannot reach a page untranslated and unlisted."""
+    for item in ROOT.iterdir():
+        if item.name not in NOT_SCANNED and not item.name.startswith("."):
+            (tmp_path / item.name).symlink_to(item)
+    shutil.copytree(ROOT / "locale", tmp_path / "locale")
+    env = {**os.environ, "DJANGO_DEBUG": "1"}
+    command = [sys.executable, "-c", MAKEMESSAGES, str(ROOT), *sorted(NOT_SCANNED)]
+    subprocess.run(command, cwd=tmp_path, env=env, check=True, timeout=120)
+    fresh = {(e.msgid, e.plural) for e in parse(tmp_path / PO.relative_to(ROOT))}
+    committed = {(e.msgid, e.plural) for e in parse(PO)}
+    assert fresh == committed, (
+        "Run the README's makemessages command, then translate or list the new msgids. "
+        f"New: {sorted(fresh - committed)}; gone: {sorted(committed - fresh)}"
+    )
