@@ -135,3 +135,21 @@ def reset_devices(*, user: Any, by: Any) -> int:
 
 def forget_verification(request: HttpRequest) -> None:
     request.session.pop(DEVICE_ID_SESSION_KEY, None)
+
+
+def sign_in_past_both_steps(client: Any, user: Any) -> None:
+    """For the bench commands (never a request path): a test client signed in as the second
+    step leaves a staff session — a confirmed authenticator in it, its clocks started."""
+    import time
+
+    from accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
+
+    client.force_login(user)
+    if not user.has_usable_password():
+        return
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = device or TOTPDevice.objects.create(user=user, name="Bench", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[SIGNED_IN_AT] = session[LAST_SEEN_AT] = time.time()
+    session.save()

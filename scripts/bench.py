@@ -162,26 +162,14 @@ def collect_static() -> None:
 
 
 def _signed_in(user: Any) -> str:
-    """A session past both sign-in steps, as the second step leaves it: MFA is on with
-    DEBUG off, so a staff session also carries a confirmed authenticator and its clocks."""
-    import time as _time
-
+    """A session cookie past both sign-in steps (MFA is on with DEBUG off)."""
     from django.conf import settings
     from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
+    from accounts.mfa import sign_in_past_both_steps
 
     client = Client()
-    client.force_login(user)  # the real login(): session, auth hash, signals
-    if user.has_usable_password():
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        device = device or TOTPDevice.objects.create(user=user, name="Bench", confirmed=True)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session[SIGNED_IN_AT] = session[LAST_SEEN_AT] = _time.time()
-        session.save()
+    sign_in_past_both_steps(client, user)  # the real login(): session, auth hash, signals
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
