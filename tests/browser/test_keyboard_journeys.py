@@ -31,6 +31,16 @@ def assert_error_summary_has_focus(page: Any) -> None:
     assert focus["visible"], focus["html"]
 
 
+# An action panel's form loads when the panel opens (htmx); a person waits for it to appear
+# before typing, and so does the journey, or the swap would land mid-typing.
+PANELS_LOADED = """() => [...document.querySelectorAll('details.action-panel[open]')]
+    .every((panel) => panel.querySelector('form'))"""
+
+
+def panel_loaded(page: Any) -> None:
+    page.wait_for_function(PANELS_LOADED)
+
+
 def staff_sign_in_by_keyboard(page: Any, email: str) -> None:
     """The password step, then the second step with a code the account's authenticator
     shows now, typed as a person types it."""
@@ -130,6 +140,7 @@ def test_iac_screens_and_approves_by_keyboard(
     page.get_by_text("Review started; the screening steps").wait_for()
 
     press(page, "Add a check result")
+    panel_loaded(page)
     fill_form(
         page,
         {
@@ -146,6 +157,7 @@ def test_iac_screens_and_approves_by_keyboard(
     for step in application.screening_steps.order_by("order"):
         tab_to(page, "Record this step", within=f"step-{step.pk}")
         page.keyboard.press("Enter")  # opens the panel
+        panel_loaded(page)
         fields = page.evaluate(
             "(pk) => [...document.querySelector(`section[aria-labelledby='step-${pk}']`)"
             '.querySelectorAll(\'[name$="-state"], [name$="-conducted_by"]\')].map(e => e.name)',
@@ -158,6 +170,7 @@ def test_iac_screens_and_approves_by_keyboard(
     page.get_by_text("Everything needed for approval is in place.").wait_for()
 
     press(page, "Approve")  # the panel's summary
+    panel_loaded(page)
     fill_form(page, {"level": "contact"})
     press(page, "Approve")  # its button
     page.get_by_text("Approved. Facility access now awaits activation.").wait_for()
