@@ -225,6 +225,9 @@ class Writer:
         fields = {field.attname: field for field in model._meta.concrete_fields}
         fixed = dict(constants)
         for name, field in fields.items():
+            # A generated column (the person's search text) is the database's to compute.
+            if getattr(field, "generated", False):
+                continue
             if name not in columns and name not in fixed and not field.primary_key:
                 fixed[name] = self._default(field)
         names = [*columns, *fixed]

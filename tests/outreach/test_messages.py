@@ -242,9 +242,9 @@ def test_the_message_list_costs_the_same_at_any_size(
     assert response.content.decode().count("Message ") >= size
 
 
-# Session, user, the second step's device, memberships, facility, program capability
-# checks, the list and its form (its training sessions and partner organizations).
-QUERIES = 12
+# Session, user, the second step's device, memberships (read once by the guard), facility,
+# the list and its form (its training sessions and partner organizations).
+QUERIES = 9
 
 
 # A partner organization's representatives ------------------------------------------------

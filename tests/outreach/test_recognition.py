@@ -213,8 +213,8 @@ def test_the_milestones_list_costs_the_same_at_any_size(
     client.force_login(iac)
     client.get(reverse("recognition:milestones", args=[acc.code]))
 
-    # 10 with the second sign-in step's device, read once per request.
-    with django_assert_num_queries(10):
+    # With the second sign-in step's device; the guard reads the memberships once.
+    with django_assert_num_queries(7):
         response = client.get(reverse("recognition:milestones", args=[acc.code]))
 
     assert len(response.context["rows"]) == size

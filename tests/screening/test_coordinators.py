@@ -89,8 +89,19 @@ def test_adding_a_new_coordinator_end_to_end(
     response = client.post(
         reverse("staff:login"), {"username": user.email, "password": NEW_PASSWORD}
     )
+    # Signed in with the new password; a new account's next step is enrolling its
+    # authenticator (MFA is required for every staff account), then its queue.
     assert response.status_code == 302
-    assert response["Location"] == reverse("staff:home")
+    assert response["Location"] == f"{reverse('staff:mfa')}?next=%2Fstaff%2F"
+    assert client.get(reverse("staff:home")).status_code == 302  # not before the second step
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.get(reverse("staff:mfa_setup"))  # the QR code's page makes the pending device
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    enrolled = client.post(reverse("staff:mfa_setup"), {"token": f"{code:06d}"})
+    assert enrolled.status_code == 302
     assert client.get(reverse("staff:home")).status_code == 200
     assert client.get(reverse("staff:facility", args=[facility.code])).status_code == 200
 
