@@ -99,6 +99,11 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
     if not transactional:
         return
     request.getfixturevalue("transactional_db")
+    from django.core.cache import cache
+
+    # The database cache's table is no model, so the flush leaves it: rate-limit counts and
+    # cached fragments of earlier tests would carry over (a submit limit reached by them).
+    cache.clear()
     from facilities.models import ProgramSettings
     from facilities.services import ensure_pic_coordinators_group
     from screening.models import StepRequirement
