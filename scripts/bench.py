@@ -326,6 +326,10 @@ def serving(env: dict[str, str], port: int, workers: int, log: Path) -> Iterator
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
+            # Workers that restart mid-run take their CPU time with them (server_cpu reads
+            # live processes), so none is recycled during a bench.
+            "--max-requests",
+            "0",
         ],
         cwd=ROOT,
         env=env,
