@@ -13,6 +13,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import formats
 from pypdf import PdfReader
 
 from accounts.models import User
@@ -21,7 +22,7 @@ from facilities.models import Facility
 from tests.volunteers.activation_helpers import active_grant, complete, grant_at
 from tests.volunteers.test_pdf import save_page_one
 from volunteers import activation
-from volunteers.agreements import content_hash
+from volunteers.agreements import content_hash, signing_deadline
 from volunteers.compliance import activation_problems
 from volunteers.errors import GateClosed
 from volunteers.models import AgreementSignature, AgreementVersion, FacilityAccess
@@ -95,6 +96,10 @@ def test_a_new_version_asks_again_and_mails_active_volunteers(
         new = publish(text="A new text.")
     assert [m.to for m in mail.outbox] == [[grant.person.email]]
     assert "sign" in mail.outbox[0].subject.lower()
+    # The deadline reads like every other date in an e-mail, never as ISO text.
+    deadline = signing_deadline(new)
+    assert formats.date_format(deadline) in mail.outbox[0].body
+    assert deadline.isoformat() not in mail.outbox[0].body
     pending = grant_at(facility, by=iac)
     complete(pending, by=iac, skip=("agreements",))
     assert any("version 2" in p for p in activation_problems(pending))
