@@ -75,7 +75,7 @@ def main() -> int:
     code = os.environ.get("PROFILE_FACILITY") or busiest_facility()
     per_step: dict[str, list[tuple[int, float]]] = defaultdict(list)
     sql: dict[str, Counter[str]] = defaultdict(Counter)
-    sql_ms: dict[str, Counter[str]] = defaultdict(Counter)
+    sql_ms: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     profiles: dict[str, Any] = {}
     profiler_class = None
     if args.profile:
@@ -96,9 +96,9 @@ def main() -> int:
         ) -> Any:
             chosen = run and (not args.step or re.search(args.step, name))
             profiler = profiler_class(interval=0.0005) if profiler_class and chosen else None
-            traced = whole and chosen
+            traced = whole if chosen else None
             if traced:
-                whole.enable()
+                traced.enable()
             with CaptureQueriesContext(connection) as captured:
                 cpu = time.process_time()
                 if profiler:
@@ -111,7 +111,7 @@ def main() -> int:
                     profiler.stop()
                 cpu = (time.process_time() - cpu) * 1000
             if traced:
-                whole.disable()
+                traced.disable()
             expected = 200 if method == "get" else 302
             if response.status_code != expected:
                 raise SystemExit(f"{method} {path}: {response.status_code}")
@@ -126,7 +126,9 @@ def main() -> int:
             return response
 
         def token(response: Any) -> str:
-            return CSRF.search(response.content.decode()).group(1)
+            found = CSRF.search(response.content.decode())
+            assert found is not None, "no CSRF token on the page"
+            return found.group(1)
 
         page = step("GET apply", "get", f"/account/apply/?facility={code}&kind=volunteer")
         response = step(
