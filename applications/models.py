@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.files.storage import Storage, storages
 from django.core.signals import setting_changed
 from django.db import models
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Upper
 from django.dispatch import receiver
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import LazyObject, cached_property, empty
@@ -140,6 +140,15 @@ class Person(models.Model):
                 condition=models.Q(preferred_language__in=Language.values),
                 name="person_language_valid",
             ),
+        ]
+        indexes = [
+            # A first sign-in looks for a paper applicant of that e-mail (any case) not yet
+            # linked to a login (person_for_login): without it, a scan of every person. Not
+            # partial: PostgreSQL keeps no statistics on a partial index's expression, and
+            # without them it plans that lookup as a walk of the primary key.
+            models.Index(Upper("email"), name="person_email_upper"),
+            # Every submission looks for people of the same birth date (possible duplicates).
+            models.Index(fields=["date_of_birth"], name="person_date_of_birth"),
         ]
 
     def __str__(self) -> str:

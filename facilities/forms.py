@@ -10,13 +10,27 @@ from facilities.models import Facility, FacilityKind, FacilityQuerySet, natural_
 
 class NaturalOrderIterator(ModelChoiceIterator):
     """The choices of a facility field in natural order of their labels (the database sorts
-    "District 12" before "District 2")."""
+    "District 12" before "District 2").
+
+    Read once per form: a select's rendering iterates its choices twice (the options, and
+    whether the first is empty for `required`), and each pass was a query. Only the columns
+    a choice shows (its label is the facility's name and code) are read: a whole row parses
+    three phone numbers, for each of some seventy facilities, on every pass."""
+
+    def __init__(self, field: forms.ModelChoiceField[Any]) -> None:
+        super().__init__(field)
+        self._choices: list[tuple[ModelChoiceIteratorValue | str, str]] | None = None
 
     def __iter__(self) -> Iterator[tuple[ModelChoiceIteratorValue | str, str]]:
-        choices = list(super().__iter__())
-        empty = choices[:1] if self.field.empty_label is not None else []
-        yield from empty
-        yield from sorted(choices[len(empty) :], key=lambda choice: natural_key(str(choice[1])))
+        if self._choices is None:
+            if type(self.field).label_from_instance is forms.ModelChoiceField.label_from_instance:
+                columns = {"pk", "code", "name", self.field.to_field_name or "pk"}
+                self.queryset = self.queryset.only(*columns)
+            choices = list(super().__iter__())
+            empty = choices[:1] if self.field.empty_label is not None else []
+            rest = sorted(choices[len(empty) :], key=lambda choice: natural_key(str(choice[1])))
+            self._choices = [*empty, *rest]
+        yield from self._choices
 
 
 class FacilityChoiceField(forms.ModelChoiceField[Facility]):

@@ -20,8 +20,11 @@ from applications.services.drafts import pending_data
 # Completeness and flags -----------------------------------------------------------------
 
 
-def section_problems(application: Application, slug: str) -> list[str]:
-    """Why a section is not ready to submit (empty when it is)."""
+def section_problems(
+    application: Application, slug: str, *, document_kinds: set[str] | None = None
+) -> list[str]:
+    """Why a section is not ready to submit (empty when it is). `document_kinds`: the kinds
+    of the application's documents, when the caller has read them already."""
     if pending_data(application, slug):
         return [_("Some answers here need correcting.")]
     sect = S.section(application.kind, slug)
@@ -62,7 +65,7 @@ def section_problems(application: Application, slug: str) -> list[str]:
     if relations_missing:
         problems.append(_("List each person under supervision you know."))
     if slug == S.DOCUMENTS:
-        present = set(application.documents.values_list("kind", flat=True))
+        present = _document_kinds(application) if document_kinds is None else document_kinds
         for kind in REQUIRED_DOCUMENTS.get(application.kind, []):
             if kind not in present:
                 problems.append(
@@ -70,6 +73,10 @@ def section_problems(application: Application, slug: str) -> list[str]:
                     % {"document": str(DocumentKind(kind).label).lower()}
                 )
     return problems
+
+
+def _document_kinds(application: Application) -> set[str]:
+    return set(application.documents.values_list("kind", flat=True))
 
 
 def _signature_problems(application: Application) -> list[str]:
@@ -104,13 +111,13 @@ NOT_STARTED = "not_started"
 OPTIONAL = "optional"  # supporting documents when none is required and none was uploaded
 
 
-def _started(application: Application, slug: str) -> bool:
+def _started(application: Application, slug: str, document_kinds: set[str]) -> bool:
     if pending_data(application, slug):
         return True
     if slug == S.IDENTITY:
         return bool(application.person.first_name or application.person.last_name)
     if slug == S.DOCUMENTS:
-        return application.documents.exists()
+        return bool(document_kinds)
     return slug in application.answers
 
 
@@ -118,9 +125,10 @@ def section_states(application: Application) -> dict[str, str]:
     """Per section slug: complete, needs attention (started, with problems), not started
     (or optional), for the side navigation."""
     states = {}
+    kinds = _document_kinds(application)  # one read for both questions about documents
     for slug in S.SLUGS:
-        problems = section_problems(application, slug)
-        started = _started(application, slug)
+        problems = section_problems(application, slug, document_kinds=kinds)
+        started = _started(application, slug, kinds)
         if started:
             states[slug] = NEEDS_ATTENTION if problems else COMPLETE
         elif slug == S.DOCUMENTS and not problems:

@@ -77,7 +77,13 @@ def save_section(
     by: Any,
 ) -> Application:
     """Store a section's valid answers (and its repeatable entries); identity goes to the person."""
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    # The person comes with it (section 1 is written there; a signature is checked against
+    # it); only the application's row is locked.
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("person")
+        .get(pk=application.pk)
+    )
     _check_editable(application, slug)
     if slug == S.IDENTITY:
         save_identity(person=application.person, cleaned=cleaned, by=by)
