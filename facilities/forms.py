@@ -19,6 +19,26 @@ class NaturalOrderIterator(ModelChoiceIterator):
         yield from sorted(choices[len(empty) :], key=lambda choice: natural_key(str(choice[1])))
 
 
+class ListedNaturalOrderIterator(NaturalOrderIterator):
+    """The same choices read once: a template's {% for %} asks their number first, which
+    a ModelChoiceIterator answers with a COUNT query of its own."""
+
+    def __init__(self, field: forms.ModelChoiceField[Any]) -> None:
+        super().__init__(field)
+        self._listed: list[tuple[ModelChoiceIteratorValue | str, str]] | None = None
+
+    def _choices(self) -> list[tuple[ModelChoiceIteratorValue | str, str]]:
+        if self._listed is None:
+            self._listed = [*super().__iter__()]
+        return self._listed
+
+    def __iter__(self) -> Iterator[tuple[ModelChoiceIteratorValue | str, str]]:
+        return iter(self._choices())
+
+    def __len__(self) -> int:
+        return len(self._choices())
+
+
 class FacilityChoiceField(forms.ModelChoiceField[Facility]):
     """Every form's choice of one facility, in natural order."""
 
