@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy
@@ -154,13 +154,13 @@ def csv_rows(clearance: ClearanceList) -> list[list[object]]:
 @require_GET
 @facility_required(Capability.VIEW)
 @cache_control(private=True, no_store=True)
-def clearance_csv(request: HttpRequest, facility: Facility) -> HttpResponse:
+def clearance_csv(request: HttpRequest, facility: Facility) -> StreamingHttpResponse:
     on, _form = _day(request)
     clearance = _list(request, facility, on, "csv")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        csvfiles.lines([CSV_HEADERS, *csv_rows(clearance)]),
+        content_type="text/csv; charset=utf-8",
+    )
     name = f"clearance-{facility.code}-{on.isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csvfiles.writer(response)
-    writer.writerow(CSV_HEADERS)
-    writer.writerows(csv_rows(clearance))
     return response
