@@ -5,9 +5,10 @@ whatever the number of people: grants, their completions and TB tests, the cours
 the bans, the grants refused, the agreements.
 """
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, overload
 
 from django.db.models import (
     BooleanField,
@@ -222,7 +223,7 @@ def refused_row(grant: FacilityAccess) -> Refused:
     )
 
 
-class Refusals:
+class Refusals(Sequence[Refused]):
     """The "do not admit" list as one sequence for a paginator: the statewide bans, then
     this facility's refused badges, each in name order; a page is one query (a union)."""
 
@@ -230,13 +231,18 @@ class Refusals:
         self.facility, self.on = facility, on
         self.bans, self.badges = bans, badges
 
-    def count(self) -> int:
+    def __len__(self) -> int:
         return self.bans + self.badges
 
-    def __len__(self) -> int:
-        return self.count()
+    @overload
+    def __getitem__(self, index: int) -> Refused: ...
 
-    def __getitem__(self, window: slice) -> list[Refused]:
+    @overload
+    def __getitem__(self, index: slice) -> list[Refused]: ...
+
+    def __getitem__(self, index: int | slice) -> Refused | list[Refused]:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
         bans = Ban.objects.active().order_by().values(**_refusal_columns(0, "banned_on"))
         badges = (
             refused_badges(self.facility, self.on)
@@ -244,7 +250,7 @@ class Refusals:
             .values(**_refusal_columns(1, "status_since"))
         )
         rows = bans.union(badges, all=True).order_by("source", "last", "first", "pk")
-        return [_refused(row) for row in rows[window]]
+        return [_refused(row) for row in rows[index]]
 
 
 def _refusal_columns(source: int, since: str) -> dict[str, Any]:
@@ -265,7 +271,7 @@ def _refusal_columns(source: int, since: str) -> dict[str, Any]:
     }
 
 
-def _refused(row: dict[str, Any]) -> Refused:
+def _refused(row: Mapping[str, Any]) -> Refused:
     person = Person(
         first_name=row["first"],
         middle_name=row["middle"],
@@ -288,13 +294,12 @@ def list_counts(facility: Facility, on: date) -> dict[str, int]:
         "bans": Ban.objects.active(),
         "badges": refused_badges(facility, on),
     }
-    return {
-        name: int(value or 0)
-        for name, value in Facility.objects.filter(pk=facility.pk)
+    row: Mapping[str, Any] = (
+        Facility.objects.filter(pk=facility.pk)
         .values(**{name: _count(qs) for name, qs in counted.items()})
         .get()
-        .items()
-    }
+    )
+    return {name: int(row[name] or 0) for name in counted}
 
 
 def _count(queryset: QuerySet[Any]) -> Subquery:

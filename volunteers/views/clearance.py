@@ -23,6 +23,7 @@ from facilities.models import Facility
 from volunteers.clearance import (
     ClearanceList,
     Refusals,
+    Refused,
     admitted_grants,
     admitted_rows,
     clearance_list,
@@ -87,8 +88,9 @@ def clearance(request: HttpRequest, facility: Facility) -> HttpResponse:
     page = admitted.get_page(request.GET.get("page"))
     page.object_list = admitted_rows(facility, on, list(page.object_list))
     refusals = Refusals(facility, on, bans=counts["bans"], badges=counts["badges"])
-    refused = Paginator(refusals, PAGE_SIZE).get_page(request.GET.get("refused"))
-    _audit(request, facility, on, "page", admitted.count, refusals.count())
+    refused_pages: Paginator[Refused] = Paginator(refusals, PAGE_SIZE)
+    refused = refused_pages.get_page(request.GET.get("refused"))
+    _audit(request, facility, on, "page", admitted.count, len(refusals))
     query = request.GET.copy()
     context = {
         "facility": facility,
