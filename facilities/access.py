@@ -67,6 +67,20 @@ def facilities_for(user: Any, cap: str) -> QuerySet[Facility]:
     return Facility.objects.filter(memberships__user=user, memberships__role__in=roles_with(cap))
 
 
+def facility_ids_for(user: Any, cap: str) -> frozenset[int] | None:
+    """The ids of facilities_for(user, cap) for a check in Python; None: every facility
+    (the PIC Coordinator). Read from the guard's memberships when it holds them."""
+    if is_pic_coordinator(user):
+        return None
+    if not is_staff_account(user):
+        return frozenset()
+    held = getattr(user, "_pic_memberships", None)
+    if held is not None:
+        roles = roles_with(cap)
+        return frozenset(facility_id for facility_id, role in held if role in roles)
+    return frozenset(facilities_for(user, cap).values_list("pk", flat=True))
+
+
 def has_capability(user: Any, cap: str, facility: Facility | None = None) -> bool:
     """Whether `user` holds `cap` at `facility`, or at any facility when none is given."""
     if not is_staff_account(user):

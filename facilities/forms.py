@@ -33,6 +33,14 @@ class NaturalOrderIterator(ModelChoiceIterator):
         yield from self._choices
 
 
+class ListedNaturalOrderIterator(NaturalOrderIterator):
+    """The same choices, whose number is also read once: a template's {% for %} asks it
+    first, which a ModelChoiceIterator answers with a COUNT query of its own."""
+
+    def __len__(self) -> int:
+        return sum(1 for _choice in self)  # the choices read once, above
+
+
 class FacilityChoiceField(forms.ModelChoiceField[Facility]):
     """Every form's choice of one facility, in natural order."""
 

@@ -15,10 +15,11 @@ from applications.models import (
     Application,
     DeclineReason,
     Kind,
+    Person,
     Status,
     fold,
 )
-from facilities.forms import FacilityChoiceField
+from facilities.forms import FacilityChoiceField, ListedNaturalOrderIterator
 from facilities.models import Facility, Role
 from screening.models import CheckOutcome, CheckType, StepState
 
@@ -85,6 +86,7 @@ class QueueFilterForm(forms.Form):
         assert isinstance(field, forms.ModelChoiceField)
         # Only what a choice shows: a facility row parses its phone numbers.
         field.queryset = facilities.only("pk", "code", "name").order_by("name")
+        field.iterator = ListedNaturalOrderIterator
 
     def filter(self, applications: QuerySet[Application]) -> QuerySet[Application]:
         self.is_valid()  # an invalid filter is dropped (and shown); the valid ones still apply
@@ -105,10 +107,15 @@ class QueueFilterForm(forms.Form):
         if text:
             # A reference exactly, or every word within the person's folded name and e-mail
             # (an indexed column: see Person.search_text).
+            # The people are found first (the trigram index), then their applications: an OR
+            # across the two tables would be checked row by row over every open one.
             words = fold(text).split()
             condition = Q(reference=text.upper())
             if words:
-                condition |= Q(*(Q(person__search_text__contains=word) for word in words))
+                people = Person.objects.filter(
+                    *(Q(search_text__contains=word) for word in words)
+                ).values("pk")
+                condition |= Q(person__in=people)
             applications = applications.filter(condition)
         order = "-submitted_at" if data.get("sort") == "newest" else "submitted_at"
         return applications.order_by(order, "pk")

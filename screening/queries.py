@@ -21,8 +21,8 @@ from applications.models import (
     PossibleDuplicate,
     Status,
 )
-from facilities.access import Capability, facilities_for
-from volunteers.models import Ban, FacilityAccess
+from facilities.access import Capability, facilities_for, facility_ids_for
+from volunteers.models import LIVE_ACCESS, Ban, FacilityAccess
 
 
 @dataclass(frozen=True)
@@ -32,9 +32,15 @@ class ElsewhereFact:
     status: str
 
 
-def statewide_facts(person: Person, user: Any) -> list[ElsewhereFact]:
+def statewide_facts(
+    person: Person, user: Any, grants: list[FacilityAccess] | None = None
+) -> list[ElsewhereFact]:
     """Status only (never answers or notes) of the person's open applications and access at
-    facilities the user does not hold."""
+    facilities the user does not hold. `grants`: the person's grants a page has already
+    read with their facilities (the live ones among them are counted)."""
+    mine_ids = facility_ids_for(user, Capability.VIEW)
+    if mine_ids is None:
+        return []  # the PIC Coordinator holds every facility: nothing is elsewhere
     mine = facilities_for(user, Capability.VIEW)
     facts = [
         ElsewhereFact(a.facility.name, str(a.get_kind_display()), str(a.get_status_display()))
@@ -43,12 +49,17 @@ def statewide_facts(person: Person, user: Any) -> list[ElsewhereFact]:
         .exclude(facility__in=mine)
         .select_related("facility")
     ]
+    if grants is None:
+        grants = list(
+            FacilityAccess.objects.live()
+            .filter(person=person)
+            .exclude(facility__in=mine)
+            .select_related("facility")
+        )
     facts += [
         ElsewhereFact(g.facility.name, str(g.get_kind_display()), str(g.get_status_display()))
-        for g in FacilityAccess.objects.live()
-        .filter(person=person)
-        .exclude(facility__in=mine)
-        .select_related("facility")
+        for g in grants
+        if g.status in LIVE_ACCESS and g.facility_id not in mine_ids
     ]
     return facts
 

@@ -75,14 +75,25 @@ class Unsigned:
         return on <= self.deadline <= on + timedelta(days=days)
 
 
-def unsigned_by_person(person_ids: Iterable[int], on: date) -> dict[int, list[Unsigned]]:
+def unsigned_by_person(
+    person_ids: Iterable[int], on: date, days: int | None = None
+) -> dict[int, list[Unsigned]]:
     """For a list of people: each one's unsigned current versions with their deadlines.
-    Three queries whatever the number of people (versions, settings, signatures)."""
+    Three queries whatever the number of people (versions, settings unless `days` is
+    given, signatures)."""
     ids = set(person_ids)
-    current = list(AgreementVersion.objects.in_effect(on).order_by("kind", "version"))
-    if not ids or not current:
+    if not ids:
         return {}
-    days = ProgramSettings.load().agreement_signing_days
+    # The texts are the bulk of a version's row and no list shows them.
+    current = list(
+        AgreementVersion.objects.in_effect(on)
+        .defer("text_en", "text_es")
+        .order_by("kind", "version")
+    )
+    if not current:
+        return {}
+    if days is None:
+        days = ProgramSettings.load().agreement_signing_days
     signed = set(
         AgreementSignature.objects.filter(person_id__in=ids, version__in=current).values_list(
             "person_id", "version_id"

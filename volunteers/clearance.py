@@ -5,16 +5,30 @@ whatever the number of people: grants, their completions and TB tests, the cours
 the bans, the grants refused, the agreements.
 """
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any, overload
 
-from django.db.models import Q
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from applications.models import AccessLevel, Person
 from facilities.models import Facility
 from volunteers.agreements import Unsigned, unsigned_by_person
-from volunteers.compliance import add_months, items_for
+from volunteers.compliance import Records, add_months, items_for, records_of
 from volunteers.models import AccessStatus, Ban, Course, FacilityAccess
 
 # "Anything expiring within 7 days" (issue 9 §4): what the officer is warned about.
@@ -75,13 +89,17 @@ class ClearanceList:
 
 
 def _warnings(
-    grant: FacilityAccess, on: date, courses: list[Course], unsigned: list[Unsigned]
+    grant: FacilityAccess,
+    on: date,
+    courses: list[Course],
+    records: Records,
+    unsigned: list[Unsigned],
 ) -> list[Warning]:
     warnings: list[Warning] = []
     soon = on + timedelta(days=WARNING_DAYS)
     if grant.expires_on and grant.expires_on <= soon:
         warnings.append(Warning(_("Access expires"), grant.expires_on))
-    for item in items_for(grant, on, courses):
+    for item in items_for(grant, on, courses, records):
         if item.expires_on is None:
             continue
         if not item.is_current(on):
@@ -110,70 +128,180 @@ def _warnings(
     return warnings
 
 
-def clearance_list(facility: Facility, on: date) -> ClearanceList:
-    banned = list(
-        Ban.objects.active()
-        .select_related("person")
-        .order_by("person__last_name", "person__first_name")
-    )
-    banned_ids = {ban.person_id for ban in banned}
-    grants = [
-        grant
-        for grant in FacilityAccess.objects.filter(
-            facility=facility,
-            status=AccessStatus.ACTIVE,
-            starts_on__lte=on,
+# Person columns no list row reads: the identifiers, the search column, and the phone
+# numbers (each one parsed as the row loads).
+PERSON_DEFERRED = (
+    "person__phone",
+    "person__emergency_contact_phone",
+    "person__ssn_encrypted",
+    "person__dl_number_encrypted",
+    "person__search_text",
+)
+
+
+def admitted_grants(facility: Facility, on: date) -> QuerySet[FacilityAccess]:
+    """The facility's grants active on `on`, in name order; a banned person's never."""
+    banned = Ban.objects.active().filter(person=OuterRef("person"))
+    return (
+        FacilityAccess.objects.filter(
+            facility=facility, status=AccessStatus.ACTIVE, starts_on__lte=on
         )
         .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on))
-        .select_related("person", "facility")
-        .prefetch_related("person__completions", "person__tb_tests")
+        .filter(~Exists(banned))
+        .select_related("person")
+        .defer(*PERSON_DEFERRED)
         .order_by("person__last_name", "person__first_name", "pk")
-        if grant.person_id not in banned_ids
-    ]
+    )
+
+
+def admitted_rows(facility: Facility, on: date, grants: list[FacilityAccess]) -> list[Admitted]:
+    """The rows of `grants` with their warnings: five queries whatever their number
+    (courses, completions, TB tests, and the agreements' versions, settings, signatures)."""
+    for grant in grants:
+        grant.facility = facility  # the same row for all: not one Facility loaded per grant
     courses = list(Course.objects.filter(is_active=True))
+    records = records_of(g.person_id for g in grants)
     unsigned = unsigned_by_person([g.person_id for g in grants], on)
-    admitted = [
+    return [
         Admitted(
             grant=grant,
             level=grant.level_effective or grant.level_approved,
-            warnings=_warnings(grant, on, courses, unsigned.get(grant.person_id, [])),
+            warnings=_warnings(grant, on, courses, records, unsigned.get(grant.person_id, [])),
         )
         for grant in grants
     ]
-    refused = [
-        Refused(person=ban.person, reason=_("Banned statewide"), since=ban.banned_on)
-        for ban in banned
-    ]
-    refused.extend(_refused_badges(facility, on, banned_ids))
+
+
+def standing_bans() -> QuerySet[Ban]:
+    return (
+        Ban.objects.active()
+        .select_related("person")
+        .defer(*PERSON_DEFERRED)
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+
+
+def ban_row(ban: Ban) -> Refused:
+    return Refused(person=ban.person, reason=_("Banned statewide"), since=ban.banned_on)
+
+
+def clearance_list(facility: Facility, on: date) -> ClearanceList:
+    """The whole list (the PDF and the CSV): every row, each kind read once."""
+    admitted = admitted_rows(facility, on, list(admitted_grants(facility, on)))
+    refused = [ban_row(ban) for ban in standing_bans()]
+    refused.extend(refused_row(grant) for grant in refused_badges(facility, on))
     return ClearanceList(facility=facility, on=on, admitted=admitted, refused=refused)
 
 
-def _refused_badges(facility: Facility, on: date, banned_ids: set[int]) -> list[Refused]:
+def refused_badges(facility: Facility, on: date) -> QuerySet[FacilityAccess]:
     """Badges of this facility suspended, expired, ended or revoked in the last 12 months,
     or never returned (whenever the grant ended)."""
     cutoff = add_months(on, -REFUSED_MONTHS)
     recent = Q(status_since__gte=cutoff) | Q(
         status_since__isnull=True, updated_at__date__gte=cutoff
     )
-    grants = (
+    return (
         FacilityAccess.objects.filter(facility=facility, status__in=REFUSED_STATUSES)
         .exclude(badge_number__isnull=True)
         .filter(recent | Q(badge_returned=False))
         .select_related("person")
+        .defer(*PERSON_DEFERRED)
         .order_by("person__last_name", "person__first_name", "pk")
     )
-    out = []
-    for grant in grants:
-        reason = str(grant.get_status_display())
-        if grant.badge_returned is False:
-            reason = _("%(status)s; badge not returned") % {"status": reason}
-        out.append(
-            Refused(
-                person=grant.person,
-                reason=reason,
-                badge_number=grant.badge_number or "",
-                since=grant.status_since,
-                grant=grant,
-            )
+
+
+def refused_row(grant: FacilityAccess) -> Refused:
+    reason = str(grant.get_status_display())
+    if grant.badge_returned is False:
+        reason = _("%(status)s; badge not returned") % {"status": reason}
+    return Refused(
+        person=grant.person,
+        reason=reason,
+        badge_number=grant.badge_number or "",
+        since=grant.status_since,
+        grant=grant,
+    )
+
+
+class Refusals(Sequence[Refused]):
+    """The "do not admit" list as one sequence for a paginator: the statewide bans, then
+    this facility's refused badges, each in name order; a page is one query (a union)."""
+
+    def __init__(self, facility: Facility, on: date, bans: int, badges: int) -> None:
+        self.facility, self.on = facility, on
+        self.bans, self.badges = bans, badges
+
+    def __len__(self) -> int:
+        return self.bans + self.badges
+
+    @overload
+    def __getitem__(self, index: int) -> Refused: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Refused]: ...
+
+    def __getitem__(self, index: int | slice) -> Refused | list[Refused]:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        bans = Ban.objects.active().order_by().values(**_refusal_columns(0, "banned_on"))
+        badges = (
+            refused_badges(self.facility, self.on)
+            .order_by()
+            .values(**_refusal_columns(1, "status_since"))
         )
-    return out
+        rows = bans.union(badges, all=True).order_by("source", "last", "first", "pk")
+        return [_refused(row) for row in rows[index]]
+
+
+def _refusal_columns(source: int, since: str) -> dict[str, Any]:
+    """The columns both halves of the union read, in one order."""
+    ban = source == 0
+    return {
+        "source": Value(source),
+        "last": F("person__last_name"),
+        "first": F("person__first_name"),
+        "pk": F("pk"),
+        "middle": F("person__middle_name"),
+        "suffix": F("person__suffix"),
+        "email": F("person__email"),
+        "badge": Value("") if ban else Coalesce(F("badge_number"), Value("")),
+        "state": Value("") if ban else F("status"),
+        "returned": Value(None, BooleanField()) if ban else F("badge_returned"),
+        "since": F(since),
+    }
+
+
+def _refused(row: Mapping[str, Any]) -> Refused:
+    person = Person(
+        first_name=row["first"],
+        middle_name=row["middle"],
+        last_name=row["last"],
+        suffix=row["suffix"],
+        email=row["email"],
+    )
+    if row["source"] == 0:
+        return Refused(person=person, reason=_("Banned statewide"), since=row["since"])
+    reason = str(AccessStatus(row["state"]).label)
+    if row["returned"] is False:
+        reason = _("%(status)s; badge not returned") % {"status": reason}
+    return Refused(person=person, reason=reason, badge_number=row["badge"], since=row["since"])
+
+
+def list_counts(facility: Facility, on: date) -> dict[str, int]:
+    """How many are admitted, banned statewide and refused by badge: one query."""
+    counted = {
+        "admitted": admitted_grants(facility, on),
+        "bans": Ban.objects.active(),
+        "badges": refused_badges(facility, on),
+    }
+    row: Mapping[str, Any] = (
+        Facility.objects.filter(pk=facility.pk)
+        .values(**{name: _count(qs) for name, qs in counted.items()})
+        .get()
+    )
+    return {name: int(row[name] or 0) for name in counted}
+
+
+def _count(queryset: QuerySet[Any]) -> Subquery:
+    rows = queryset.order_by().values(one=Value(1)).values("one").annotate(n=Count("*"))
+    return Subquery(rows.values("n"), output_field=IntegerField())

@@ -15,6 +15,7 @@ from screening.services.checks import (
 )
 from screening.services.coordinators import add_coordinator
 from screening.services.decisions import (
+    GateFacts,
     approval_problems,
     approve_application,
     decline_application,
@@ -34,6 +35,7 @@ from volunteers.services import ban_person, lift_ban, standing_ban
 
 __all__ = [
     "GateClosed",
+    "GateFacts",
     "ScreeningError",
     "add_background_check",
     "add_coordinator",

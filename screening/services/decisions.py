@@ -1,5 +1,6 @@
 """Decisions through the status service: the approval gate, approve, decline."""
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -19,13 +20,24 @@ from applications.services import transition
 from audit.services import record
 from screening.models import BackgroundCheck, CheckOutcome, StepState
 from screening.services.errors import GateClosed, ScreeningError
-from volunteers.models import FacilityAccess
+from volunteers.models import Ban, FacilityAccess
 from volunteers.services import create_grant, holds_live_access, standing_ban
 
 # Decisions ------------------------------------------------------------------------------
 
 
-def approval_problems(application: Application, on: date | None = None) -> list[str]:
+@dataclass(frozen=True)
+class GateFacts:
+    """What a page has already read for the gate: the standing ban (None: none) and whether
+    the applicant holds live access at the facility. Approving always reads them afresh."""
+
+    ban: Ban | None
+    holds_live_access: bool
+
+
+def approval_problems(
+    application: Application, on: date | None = None, facts: GateFacts | None = None
+) -> list[str]:
     """What stands between this application and approval (DESIGN rule 3, first gate)."""
     on = on or age.today()
     problems: list[str] = []
@@ -46,7 +58,7 @@ def approval_problems(application: Application, on: date | None = None) -> list[
     born = application.person.date_of_birth
     if born is None or age.age_on(born, on) < age.VOLUNTEER_AGE:
         problems.append(_("The applicant is not 18 yet."))
-    if standing_ban(application.person):
+    if (facts.ban if facts is not None else standing_ban(application.person)) is not None:
         problems.append(_("The applicant is under a statewide ban."))
     # .all(): the application page has the relationships prefetched.
     unresolved = [
@@ -58,7 +70,7 @@ def approval_problems(application: Application, on: date | None = None) -> list[
         problems.append(
             _("Relationship conflict not resolved: %(who)s.") % {"who": str(relationship)}
         )
-    if holds_live_access(application):
+    if facts.holds_live_access if facts is not None else holds_live_access(application):
         problems.append(
             _("The applicant already holds access at this facility: renew or change it.")
         )

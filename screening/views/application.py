@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
@@ -18,9 +18,9 @@ from facilities.access import Capability, has_capability, is_pic_coordinator, st
 from facilities.models import ProgramSettings
 from screening.models import BackgroundCheck, ScreeningStep, StepKind
 from screening.queries import statewide_facts
-from screening.services import approval_problems, standing_ban
+from screening.services import GateFacts, approval_problems, standing_ban
 from screening.views.common import staff_application
-from volunteers.models import FacilityAccess
+from volunteers.models import LIVE_ACCESS, FacilityAccess
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,24 @@ def detail_context(
         if relationship.facility_id == facility.pk
     ]
     duplicates = PossibleDuplicate.objects.open().involving(application.person)
+    person = application.person
+    # One read of the person's grants: this application's own, and the live ones (the gate
+    # and the statewide facts).
+    grants = list(
+        FacilityAccess.objects.filter(person=person)
+        .filter(Q(application=application) | Q(status__in=LIVE_ACCESS))
+        .select_related("facility")
+        .only(
+            "pk", "status", "kind", "person_id", "facility_id", "application_id", "facility__name"
+        )
+    )
+    ban = standing_ban(person)
+    facts = GateFacts(
+        ban=ban,
+        holds_live_access=any(
+            g.status in LIVE_ACCESS and g.facility_id == facility.pk for g in grants
+        ),
+    )
     return {
         "application": application,
         "person": application.person,
@@ -123,10 +141,12 @@ def detail_context(
         "registry_step_kinds": [StepKind.ORGANISATION_VERIFICATION, StepKind.SCHOOL_VERIFICATION],
         "organization": application.organization.current if application.organization else None,
         "conflicts": conflicts,
-        "ban": standing_ban(application.person),
+        "ban": ban,
         "duplicates": duplicates.count(),
-        "elsewhere": statewide_facts(application.person, user),
-        "gate": approval_problems(application) if application.status == Status.IN_REVIEW else [],
+        "elsewhere": statewide_facts(person, user, grants),
+        "gate": approval_problems(application, facts=facts)
+        if application.status == Status.IN_REVIEW
+        else [],
         "information_request": application.open_information_request,
         "can_record": can_record,
         "can_decide": can_decide,
@@ -134,7 +154,7 @@ def detail_context(
         "today": age.today(),
         "target_days": settings.screening_target_days,
         "forms": forms,
-        "grant": FacilityAccess.objects.filter(application=application).first(),
+        "grant": next((g for g in grants if g.application_id == application.pk), None),
     }
 
 

@@ -18,7 +18,10 @@ LIST_DEFERRED = (
     "person__ssn_encrypted",
     "person__dl_number_encrypted",
     "person__search_text",
+    "person__phone",  # parsed as each row loads
+    "person__emergency_contact_phone",
     "facility__public_notes",
+    "facility__phone",
 )
 
 

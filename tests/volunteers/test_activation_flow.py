@@ -71,4 +71,4 @@ def test_training_tb_and_activation_through_the_pages(client, facility, iac):
     assert grant.badge_number == f"{facility.code}-00001"
     assert client.get(reverse("volunteers:roster", args=[facility.code])).status_code == 200
     csv = client.get(reverse("volunteers:roster_csv", args=[facility.code]))
-    assert grant.badge_number in csv.content.decode()
+    assert grant.badge_number in b"".join(csv.streaming_content).decode()

@@ -27,6 +27,7 @@ from volunteers.clearance import clearance_list
 from volunteers.models import AccessStatus, AgreementVersion, FacilityAccess
 from volunteers.services import ban_person
 from volunteers.services.agreements import publish_version
+from volunteers.views import clearance as clearance_views
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +111,8 @@ def _csv(client: Client, facility: Facility) -> list[list[str]]:
     response = client.get(reverse("volunteers:clearance_csv", args=[facility.code]))
     assert response.status_code == 200
     assert response["Cache-Control"].find("no-store") >= 0
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.streaming
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
 def test_the_page_and_the_csv_say_the_same(
@@ -197,3 +199,39 @@ def test_the_cost_does_not_grow_with_the_list(
         ban_person(person=active_grant(facility, by=iac).person, by="tests", reason="Cause")
         _move(active_grant(facility, by=iac), AccessStatus.SUSPENDED, iac, 3)
     assert _count(client, facility) == small
+
+
+def test_the_page_is_paginated_and_the_csv_holds_every_row(
+    client: Client,
+    facility: Facility,
+    iac: User,
+    day: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each list pages on its own (`page`, `refused`); the headings count every row."""
+    monkeypatch.setattr(clearance_views, "PAGE_SIZE", 2)
+    client.force_login(iac)
+    url = reverse("volunteers:clearance", args=[facility.code])
+    full = clearance_list(facility, age.today())
+    admitted = [row.grant.person.full_name for row in full.admitted]
+    refused = [row.person.full_name for row in full.refused]
+    assert len(admitted) == 2
+    assert len(refused) == 3
+    for extra in ("Volthird", "Volfourth", "Volfifth"):
+        active_grant(facility, by=iac, last=extra)
+    full = clearance_list(facility, age.today())
+    admitted = [row.grant.person.full_name for row in full.admitted]
+
+    first = client.get(url).content.decode()
+    assert f"May be admitted ({len(admitted)})" in first
+    assert all(name in first for name in admitted[:2])
+    assert not any(name in first for name in admitted[2:])
+    assert all(name in first for name in refused[:2])
+    assert refused[2] not in first
+    assert "page=2" in first
+    assert "refused=2" in first
+    second = client.get(url, {"page": 2, "refused": 2}).content.decode()
+    assert all(name in second for name in admitted[2:4])
+    assert refused[2] in second
+    assert not any(name in second for name in admitted[:2])
+    assert len(_csv(client, facility)) == 1 + len(admitted) + len(refused)

@@ -45,7 +45,9 @@ def csv_rows(client: Client, facility: Facility) -> list[list[str]]:
     assert response["Content-Disposition"].startswith(
         f'attachment; filename="roster-{facility.code}-'
     )
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    # Streamed: a long roster is never held whole in memory.
+    assert response.streaming
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
 def test_the_roster_lists_this_facilitys_volunteers(

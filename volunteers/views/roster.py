@@ -1,12 +1,14 @@
 """A facility's roster: its volunteers' access, badges, expiry and training status; CSV."""
 
+from collections.abc import Iterator
 from datetime import date
+from itertools import islice
 from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -17,7 +19,8 @@ from facilities import csvfiles
 from facilities.access import Capability, facility_required, has_capability
 from facilities.models import Facility, ProgramSettings
 from volunteers.agreements import unsigned_by_person
-from volunteers.compliance import Item, items_for
+from volunteers.clearance import PERSON_DEFERRED
+from volunteers.compliance import Item, items_for, records_of, tb_item
 from volunteers.lifecycle_forms import BulkForm
 from volunteers.models import AccessStatus, Course, FacilityAccess, HourEntry, InactivityFlag
 from volunteers.services.hours import approved_in, rolling_since
@@ -57,6 +60,8 @@ def with_hours(grants: QuerySet[FacilityAccess], today: date) -> QuerySet[Facili
 
 # A roster page: a large facility holds several hundred grants.
 PAGE_SIZE = 50
+# Volunteers named in the "ready for contact" notice; the roster lists them all.
+READY_SHOWN = 20
 
 
 def roster_grants(facility: Facility, today: date) -> QuerySet[FacilityAccess]:
@@ -64,27 +69,37 @@ def roster_grants(facility: Facility, today: date) -> QuerySet[FacilityAccess]:
         with_hours(
             FacilityAccess.objects.filter(facility=facility, status__in=ROSTER_STATUSES), today
         )
-        .select_related("person", "facility")
-        .prefetch_related("person__completions", "person__tb_tests")
+        .select_related("person")
+        .defer(*PERSON_DEFERRED)
         .order_by("status", "person__last_name", "person__first_name", "pk")
     )
 
 
 def roster_rows(
-    facility: Facility, today: date, grants: list[FacilityAccess] | None = None
+    facility: Facility,
+    today: date,
+    grants: list[FacilityAccess],
+    courses: list[Course] | None = None,
+    settings: ProgramSettings | None = None,
 ) -> list[dict[str, Any]]:
-    """The rows of `grants` (all the facility's roster when None)."""
-    if grants is None:
-        grants = list(roster_grants(facility, today))
-    courses = list(Course.objects.filter(is_active=True))  # once, not per row
-    window = ProgramSettings.load().reminder_window_days
+    """The rows of `grants`; a caller reading several batches passes `courses` and
+    `settings` once."""
+    for grant in grants:
+        grant.facility = facility  # the same row for all: not one Facility loaded per grant
+    if courses is None:
+        courses = list(Course.objects.filter(is_active=True))  # once, not per row
+    settings = settings or ProgramSettings.load()
+    window = settings.reminder_window_days
+    records = records_of(g.person_id for g in grants)
     # Agreements past their signing deadline, for active grants (issue 9 §5).
     unsigned = unsigned_by_person(
-        [g.person_id for g in grants if g.status == AccessStatus.ACTIVE], today
+        [g.person_id for g in grants if g.status == AccessStatus.ACTIVE],
+        today,
+        days=settings.agreement_signing_days,
     )
     rows = []
     for grant in grants:
-        items = items_for(grant, today, courses)
+        items = items_for(grant, today, courses, records)
         rows.append(
             {
                 "grant": grant,
@@ -114,13 +129,20 @@ def roster_page(
     """The roster; the bulk form comes back bound (with its errors) after a bad post."""
     today = age.today()
     page = Paginator(roster_grants(facility, today), PAGE_SIZE).get_page(request.GET.get("page"))
+    # A notice, not a list: the first few (one more read tells whether there are others).
+    ready = list(
+        FacilityAccess.objects.ready_for_contact(today)
+        .filter(facility=facility)
+        .select_related("person")
+        .defer(*PERSON_DEFERRED)
+        .order_by("contact_eligible_on", "pk")[: READY_SHOWN + 1]
+    )
     context = {
         "facility": facility,
         "page": page,
         "rows": roster_rows(facility, today, list(page.object_list)),
-        "ready_for_contact": FacilityAccess.objects.ready_for_contact(today)
-        .filter(facility=facility)
-        .select_related("person"),
+        "ready_for_contact": ready[:READY_SHOWN],
+        "more_ready": len(ready) > READY_SHOWN,
         "today": today,
         "can_decide": has_capability(request.user, Capability.DECIDE, facility),
         "bulk_form": bulk_form if bulk_form is not None else BulkForm(grants=[]),
@@ -139,49 +161,73 @@ def _status(item: Item, today: date) -> str:
     return "expired" if item.done else "missing"
 
 
+# Grants read and turned into CSV lines at a time: memory stays flat however long the roster.
+CSV_BATCH = 500
+
+
 @require_GET
 @facility_required(Capability.VIEW)
 @cache_control(private=True, no_store=True)
-def roster_csv(request: HttpRequest, facility: Facility) -> HttpResponse:
+def roster_csv(request: HttpRequest, facility: Facility) -> StreamingHttpResponse:
     today = age.today()
-    rows = roster_rows(facility, today)
+    grants = roster_grants(facility, today)
     record(
         by=request.user,
         action="screening.roster_exported",
         target=facility.code,
         facility=facility,
-        details={"rows": len(rows)},
+        details={"rows": grants.count()},
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        csvfiles.lines(_csv_rows(facility, today, grants)), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="roster-{facility.code}-{today}.csv"'
-    writer = csvfiles.writer(response)
-    # Courses may apply to some kinds or levels only: one column per item of any row.
-    item_labels: dict[str, str] = {}
-    for row in rows:
-        for item in row["items"]:
-            item_labels.setdefault(item.key, str(item.label))
-    writer.writerow(
-        [
-            "Name",
-            "Status",
-            "Kind",
-            "Level approved",
-            "Level effective",
-            "Badge",
-            "Starts",
-            "Expires",
-            "Contact eligible on",
-            "Hours this year",
-            "Hours in 12 months",
-            "Inactive since",
-            *item_labels.values(),
-        ]
-    )
-    for row in rows:
-        grant = row["grant"]
-        items = {i.key: i for i in row["items"]}
-        writer.writerow(
-            [
+    return response
+
+
+def _item_labels(
+    facility: Facility, grants: QuerySet[FacilityAccess], courses: list[Course]
+) -> dict[str, str]:
+    """One column per item of any row: the courses that apply to a kind and level on the
+    roster (courses may apply to some only), then the TB test."""
+    pairs = set(grants.order_by().values_list("kind", "level_approved").distinct())
+    labels = {
+        course.code: str(course)
+        for course in courses
+        if any(course.applies_to(kind, level) for kind, level in pairs)
+    }
+    if pairs and facility.tb_test_required:
+        labels["tb"] = str(tb_item([]).label)
+    return labels
+
+
+def _csv_rows(
+    facility: Facility, today: date, grants: QuerySet[FacilityAccess]
+) -> Iterator[list[object]]:
+    courses = list(Course.objects.filter(is_active=True))
+    settings = ProgramSettings.load()
+    item_labels = _item_labels(facility, grants, courses)
+    yield [
+        "Name",
+        "Status",
+        "Kind",
+        "Level approved",
+        "Level effective",
+        "Badge",
+        "Starts",
+        "Expires",
+        "Contact eligible on",
+        "Hours this year",
+        "Hours in 12 months",
+        "Inactive since",
+        *item_labels.values(),
+    ]
+    stream = grants.iterator(chunk_size=CSV_BATCH)
+    while batch := list(islice(stream, CSV_BATCH)):
+        for row in roster_rows(facility, today, batch, courses, settings):
+            grant = row["grant"]
+            items = {i.key: i for i in row["items"]}
+            yield [
                 str(grant.person),
                 grant.get_status_display(),
                 grant.get_kind_display(),
@@ -196,5 +242,3 @@ def roster_csv(request: HttpRequest, facility: Facility) -> HttpResponse:
                 grant.inactive_since or "",
                 *[_status(items[key], today) if key in items else "" for key in item_labels],
             ]
-        )
-    return response
