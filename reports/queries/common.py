@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from applications.models import Application
@@ -28,21 +28,30 @@ def grouped(queryset: QuerySet[Any], key: str, **aggregates: Any) -> dict[Any, d
 
 def applications(scope: Scope) -> QuerySet[Application]:
     """Submitted applications (drafts are the applicant's) in scope, by kind and level."""
-    found = Application.objects.filter(
-        submitted_at__isnull=False, facility__in=scope.facility_ids()
-    )
+    return Application.objects.filter(applications_q(scope))
+
+
+def applications_q(scope: Scope, prefix: str = "") -> Q:
+    """The filter of `applications`, through a relation to the application (`prefix`), so
+    a related model filters on its one join instead of an `application__in` subquery."""
+    q = Q(**{f"{prefix}submitted_at__isnull": False, f"{prefix}facility__in": scope.facility_ids()})
     if scope.kind:
-        found = found.filter(kind=scope.kind)
+        q &= Q(**{f"{prefix}kind": scope.kind})
     if scope.level:
-        found = found.filter(access_level_requested=scope.level)
-    return found
+        q &= Q(**{f"{prefix}access_level_requested": scope.level})
+    return q
 
 
 def grants(scope: Scope) -> QuerySet[FacilityAccess]:
-    found = FacilityAccess.objects.filter(facility__in=scope.facility_ids())
+    return FacilityAccess.objects.filter(grants_q(scope))
+
+
+def grants_q(scope: Scope, prefix: str = "") -> Q:
+    """The filter of `grants` through a relation to the grant (as `applications_q`)."""
+    q = Q(**{f"{prefix}facility__in": scope.facility_ids()})
     if scope.kind:
-        found = found.filter(kind=scope.kind)
-    return found.filter(scope.level_q())
+        q &= Q(**{f"{prefix}kind": scope.kind})
+    return q & scope.level_q(prefix)
 
 
 def share(part: int | float, whole: int | float) -> float | None:

@@ -12,11 +12,27 @@ from applications import age
 from applications.models import AccessLevel, Status
 from reports import charts
 from reports.filters import Scope
-from reports.queries.common import applications, facility_rows, grants, grouped, region_name
+from reports.queries.common import (
+    applications,
+    facility_rows,
+    grants,
+    grants_q,
+    grouped,
+    region_name,
+)
 from reports.tables import Column, Table
 from volunteers.models import AccessEvent, AccessEventKind, AccessStatus, InactivityFlag
 
 LISTING_LIMIT = 200
+# The columns the under-19 list shows (not the answers, identifiers and the rest).
+LISTED = (
+    "person__first_name",
+    "person__middle_name",
+    "person__last_name",
+    "person__suffix",
+    "person__date_of_birth",
+    "facility__name",
+)
 MOVES = {
     "activated": AccessEventKind.ACTIVATED,
     "renewed": AccessEventKind.RENEWED,
@@ -33,8 +49,13 @@ def volunteers_by_facility(scope: Scope) -> tuple[Table, Table]:
         active=Count("pk"),
         contact=Count("pk", filter=Q(level_effective=AccessLevel.CONTACT)),
     )
+    # The scope's filters on the one join to the grant (`access__in=grants(scope)` joined
+    # the grants twice: a semi-join for the filter and a join for the facility).
     events = AccessEvent.objects.filter(
-        access__in=grants(scope), at__gte=scope.start, at__lt=scope.end, kind__in=MOVES.values()
+        grants_q(scope, "access__"),
+        at__gte=scope.start,
+        at__lt=scope.end,
+        kind__in=MOVES.values(),
     )
     moves = grouped(
         events,
@@ -43,7 +64,7 @@ def volunteers_by_facility(scope: Scope) -> tuple[Table, Table]:
     )
     flags = grouped(
         InactivityFlag.objects.filter(
-            access__in=grants(scope),
+            grants_q(scope, "access__"),
             flagged_on__gte=scope.date_from,
             flagged_on__lte=scope.date_to,
         ),
@@ -160,6 +181,7 @@ def waiting_for_contact(scope: Scope) -> Table:
         .exclude(level_effective=AccessLevel.CONTACT)
         .filter(person__date_of_birth__gt=born_after)
         .select_related("person", "facility")
+        .only("contact_eligible_on", *LISTED)
     )
     for grant in waiting_grants:
         born = grant.person.date_of_birth
@@ -181,6 +203,7 @@ def waiting_for_contact(scope: Scope) -> Table:
         .filter(access_level_requested=AccessLevel.CONTACT)
         .filter(person__date_of_birth__gt=born_after)
         .select_related("person", "facility")
+        .only(*LISTED)
     )
     for application in waiting_applications:
         born = application.person.date_of_birth
