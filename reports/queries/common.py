@@ -12,7 +12,10 @@ from volunteers.models import FacilityAccess
 
 
 def facility_rows(scope: Scope) -> list[Facility]:
-    """Every facility in scope, an empty one included, by name (one query)."""
+    """Every facility in scope, an empty one included, by name (one query, or none when
+    the filter form has read them for its choices)."""
+    if scope.rows is not None:
+        return list(scope.rows)
     return list(scope.facilities.select_related("region").order_by("name"))
 
 
