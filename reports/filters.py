@@ -158,6 +158,7 @@ class ReportFilterForm(forms.Form):
         facilities = facilities_for(self.user, Capability.VIEW)
         chosen = self.fields["facility"]
         assert isinstance(chosen, forms.ModelChoiceField)
+        assert chosen.queryset is not None
         rows = list(chosen.queryset)  # the facility choices' one read (the same queryset)
         if data.get("facility"):
             facilities = facilities.filter(pk=data["facility"].pk)

@@ -98,9 +98,9 @@ def summarize(
     queryset: QuerySet[Any],
     group: str | Expression,
     value: Expression,
+    aggregates: dict[str, Any],
     fractions: tuple[float, ...] = (0.5, 0.9),
-    **aggregates: Any,
-) -> dict[Hashable, dict[str, Any]]:
+) -> dict[Any, dict[str, Any]]:
     """For each value of `group`: the `aggregates`, and under "percentiles" the `fractions`
     of `value` (rows where it is NULL left out, as percentile_cont does).
 
@@ -111,7 +111,7 @@ def summarize(
     if connection.vendor == "postgresql":
         ranks = {f"_p{i}": PercentileCont(value, f) for i, f in enumerate(fractions)}
         rows = grouped.values("_group").annotate(**aggregates, **ranks).order_by()
-        found: dict[Hashable, dict[str, Any]] = {}
+        found: dict[Any, dict[str, Any]] = {}
         for row in rows:
             shares = [row.pop(f"_p{i}") for i in range(len(fractions))]
             found[row.pop("_group")] = {**row, "percentiles": shares}

@@ -94,10 +94,12 @@ def decided_by_facility(scope: Scope) -> dict[Any, dict[str, Any]]:
         _decided(scope),
         "facility",
         DaysBetween("decided_at", "submitted_at"),
-        decisions=Count("pk"),
-        approved=Count("pk", filter=Q(status=Status.APPROVED)),
-        declined=Count("pk", filter=Q(status=Status.DECLINED)),
-        **reasons,
+        {
+            "decisions": Count("pk"),
+            "approved": Count("pk", filter=Q(status=Status.APPROVED)),
+            "declined": Count("pk", filter=Q(status=Status.DECLINED)),
+            **reasons,
+        },
     )
 
 
@@ -138,7 +140,10 @@ def decision_days_by_facility(
 def decision_days_by_month(scope: Scope) -> Table:
     month = TruncMonth("decided_at", tzinfo=age.DEPARTMENT_TZ)
     counts = summarize(
-        _decided(scope), month, DaysBetween("decided_at", "submitted_at"), decisions=Count("pk")
+        _decided(scope),
+        month,
+        DaysBetween("decided_at", "submitted_at"),
+        {"decisions": Count("pk")},
     )
     rows: list[list[Any]] = []
     for key in sorted(counts):
@@ -210,10 +215,12 @@ def information_requests(scope: Scope) -> Table:
         requests,
         "application__facility",
         DaysBetween("answered_at", "requested_at"),
-        requests=Count("pk"),
-        answered=Count("pk", filter=Q(answered_at__isnull=False)),
-        open=Count("pk", filter=Q(answered_at__isnull=True)),
-        overdue=Count("pk", filter=Q(answered_at__isnull=True, due_on__lt=scope.today)),
+        {
+            "requests": Count("pk"),
+            "answered": Count("pk", filter=Q(answered_at__isnull=False)),
+            "open": Count("pk", filter=Q(answered_at__isnull=True)),
+            "overdue": Count("pk", filter=Q(answered_at__isnull=True, due_on__lt=scope.today)),
+        },
     )
     rows: list[list[Any]] = []
     for facility in facility_rows(scope):

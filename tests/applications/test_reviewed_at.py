@@ -58,7 +58,10 @@ def test_the_migration_backfills_the_first_move_to_review(facility: Facility) ->
         (never, Status.WITHDRAWN, 2),
     ):
         event = ApplicationEvent.objects.create(
-            application=application, kind=EventKind.STATUS, from_status=Status.SUBMITTED, to_status=to
+            application=application,
+            kind=EventKind.STATUS,
+            from_status=Status.SUBMITTED,
+            to_status=to,
         )
         moments[event.pk] = datetime(2025, 3, day, 15, tzinfo=UTC)
     for pk, moment in moments.items():

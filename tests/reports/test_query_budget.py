@@ -41,7 +41,10 @@ def test_the_page_stays_within_twelve_queries_at_two_sizes(
 @pytest.mark.parametrize(
     ("filters", "shown"),
     [
-        ({}, ["Alpha Correctional Center", "Beta Correctional Center", "Empty Correctional Center"]),
+        (
+            {},
+            ["Alpha Correctional Center", "Beta Correctional Center", "Empty Correctional Center"],
+        ),
         ({"facility": "AAA"}, ["Alpha Correctional Center"]),
         ({"region": NO_REGION}, ["Empty Correctional Center"]),
         ({"region": "north"}, ["Alpha Correctional Center", "Beta Correctional Center"]),
