@@ -34,10 +34,13 @@ def applications(scope: Scope) -> QuerySet[Application]:
     return Application.objects.filter(applications_q(scope))
 
 
-def applications_q(scope: Scope, prefix: str = "") -> Q:
+def applications_q(scope: Scope, prefix: str = "", *, facility: bool = True) -> Q:
     """The filter of `applications`, through a relation to the application (`prefix`), so
-    a related model filters on its one join instead of an `application__in` subquery."""
-    q = Q(**{f"{prefix}submitted_at__isnull": False, f"{prefix}facility__in": scope.facility_ids()})
+    a related model filters on its one join instead of an `application__in` subquery;
+    without the facilities (`facility=False`) for a caller that checks them itself."""
+    q = Q(**{f"{prefix}submitted_at__isnull": False})
+    if facility:
+        q &= Q(**{f"{prefix}facility__in": scope.facility_ids()})
     if scope.kind:
         q &= Q(**{f"{prefix}kind": scope.kind})
     if scope.level:
