@@ -207,9 +207,13 @@ def information_requests(scope: Scope) -> Table:
     # Each request's application looked up by its key (a few thousand index probes): as a
     # join, or an `application__in` semi-join, the planner hashed all 100,000 applications
     # instead. NULL when the application is outside the kind and level filters.
-    facility_of = Application.objects.filter(
-        applications_q(scope, facility=False), pk=OuterRef("application_id")
-    ).values("facility_id").order_by()
+    facility_of = (
+        Application.objects.filter(
+            applications_q(scope, facility=False), pk=OuterRef("application_id")
+        )
+        .values("facility_id")
+        .order_by()
+    )
     requests = InformationRequest.objects.annotate(_facility=Subquery(facility_of)).filter(
         _facility__in=scope.facility_ids(),
         requested_at__gte=scope.start,
