@@ -135,6 +135,8 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name"]
+        # The overview lists people under 19: a few thousand of 100,000 by date of birth.
+        indexes = [models.Index(fields=["date_of_birth"], name="person_date_of_birth")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(preferred_language__in=Language.values),
@@ -330,6 +332,9 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    # When it first moved to in review (status.transition sets it): the pipeline's "reached
+    # review" counts these instead of probing each application's events.
+    reviewed_at = models.DateTimeField(null=True, blank=True)
     # Set by the retention command: its answers, documents and relationships are gone.
     anonymized_at = models.DateTimeField(null=True, blank=True)
 
@@ -342,8 +347,34 @@ class Application(models.Model):
             models.Index(
                 fields=["facility", "status", "submitted_at"], name="application_report_open"
             ),
-            models.Index(fields=["submitted_at"], name="application_submitted_at"),
-            models.Index(fields=["decided_at"], name="application_decided_at"),
+            # Applications submitted (decided) in a period: the columns the reports filter
+            # and count by ride along (PostgreSQL), so the period's rows are read from the
+            # index alone instead of from ~2,400 table pages each time.
+            models.Index(
+                fields=["submitted_at"],
+                include=[
+                    "id",
+                    "facility",
+                    "status",
+                    "kind",
+                    "access_level_requested",
+                    "reviewed_at",
+                ],
+                name="application_submitted_cover",
+            ),
+            models.Index(
+                fields=["decided_at"],
+                include=[
+                    "id",
+                    "facility",
+                    "status",
+                    "submitted_at",
+                    "kind",
+                    "access_level_requested",
+                    "decline_reason",
+                ],
+                name="application_decided_cover",
+            ),
             # The staff queue reads open applications in submission order and stops after a
             # page: statewide, and at the few facilities a coordinator holds.
             models.Index(

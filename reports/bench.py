@@ -323,6 +323,7 @@ APPLICATION_COLUMNS = (
     "submitted_at",
     "decided_at",
     "status_changed_at",
+    "reviewed_at",
 )
 EVENT_COLUMNS = (
     "application_id",
@@ -469,6 +470,7 @@ class Seeder:
                     submitted,
                     decided,
                     decided or submitted,
+                    None,  # reviewed_at: set below once the review moment is drawn
                 )
             )
             if submitted is None:
@@ -500,6 +502,7 @@ class Seeder:
                     )
                 continue
             review_at = submitted + timedelta(days=rng.randrange(1, 4))
+            applications[-1] = (*applications[-1][:-1], review_at)  # what transition() sets
             events.append(
                 (
                     application_id,

@@ -74,9 +74,20 @@ def transition(
     locked.status_changed_at = now
     if to in (Status.APPROVED, Status.DECLINED):
         locked.decided_at = now
+    if to == Status.IN_REVIEW and locked.reviewed_at is None:
+        locked.reviewed_at = now  # the first time only: an answered request returns to review
     for name, value in fields.items():
         setattr(locked, name, value)
-    locked.save(update_fields=["status", "status_changed_at", "decided_at", "updated_at", *fields])
+    locked.save(
+        update_fields=[
+            "status",
+            "status_changed_at",
+            "decided_at",
+            "reviewed_at",
+            "updated_at",
+            *fields,
+        ]
+    )
     append_event(
         locked,
         EventKind.STATUS,

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from applications.models import Application
@@ -12,7 +12,10 @@ from volunteers.models import FacilityAccess
 
 
 def facility_rows(scope: Scope) -> list[Facility]:
-    """Every facility in scope, an empty one included, by name (one query)."""
+    """Every facility in scope, an empty one included, by name (one query, or none when
+    the filter form has read them for its choices)."""
+    if scope.rows is not None:
+        return list(scope.rows)
     return list(scope.facilities.select_related("region").order_by("name"))
 
 
@@ -28,21 +31,33 @@ def grouped(queryset: QuerySet[Any], key: str, **aggregates: Any) -> dict[Any, d
 
 def applications(scope: Scope) -> QuerySet[Application]:
     """Submitted applications (drafts are the applicant's) in scope, by kind and level."""
-    found = Application.objects.filter(
-        submitted_at__isnull=False, facility__in=scope.facility_ids()
-    )
+    return Application.objects.filter(applications_q(scope))
+
+
+def applications_q(scope: Scope, prefix: str = "", *, facility: bool = True) -> Q:
+    """The filter of `applications`, through a relation to the application (`prefix`), so
+    a related model filters on its one join instead of an `application__in` subquery;
+    without the facilities (`facility=False`) for a caller that checks them itself."""
+    q = Q(**{f"{prefix}submitted_at__isnull": False})
+    if facility:
+        q &= Q(**{f"{prefix}facility__in": scope.facility_ids()})
     if scope.kind:
-        found = found.filter(kind=scope.kind)
+        q &= Q(**{f"{prefix}kind": scope.kind})
     if scope.level:
-        found = found.filter(access_level_requested=scope.level)
-    return found
+        q &= Q(**{f"{prefix}access_level_requested": scope.level})
+    return q
 
 
 def grants(scope: Scope) -> QuerySet[FacilityAccess]:
-    found = FacilityAccess.objects.filter(facility__in=scope.facility_ids())
+    return FacilityAccess.objects.filter(grants_q(scope))
+
+
+def grants_q(scope: Scope, prefix: str = "") -> Q:
+    """The filter of `grants` through a relation to the grant (as `applications_q`)."""
+    q = Q(**{f"{prefix}facility__in": scope.facility_ids()})
     if scope.kind:
-        found = found.filter(kind=scope.kind)
-    return found.filter(scope.level_q())
+        q &= Q(**{f"{prefix}kind": scope.kind})
+    return q & scope.level_q(prefix)
 
 
 def share(part: int | float, whole: int | float) -> float | None:

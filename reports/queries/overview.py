@@ -5,18 +5,36 @@ from collections import defaultdict
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, DateField, F, Q, Value
 from django.utils.translation import gettext as _
 
 from applications import age
-from applications.models import AccessLevel, Status
+from applications.models import AccessLevel, Person, Status
 from reports import charts
 from reports.filters import Scope
-from reports.queries.common import applications, facility_rows, grants, grouped, region_name
+from reports.queries.common import (
+    applications,
+    facility_rows,
+    grants,
+    grants_q,
+    grouped,
+    region_name,
+)
 from reports.tables import Column, Table
 from volunteers.models import AccessEvent, AccessEventKind, AccessStatus, InactivityFlag
 
 LISTING_LIMIT = 200
+# The columns the under-19 list shows (not the answers, identifiers and the rest), for
+# grants and applications alike.
+LISTED = {
+    "_first": F("person__first_name"),
+    "_middle": F("person__middle_name"),
+    "_last": F("person__last_name"),
+    "_suffix": F("person__suffix"),
+    "_born": F("person__date_of_birth"),
+    "_facility": F("facility__name"),
+    "_created": F("created_at"),
+}
 MOVES = {
     "activated": AccessEventKind.ACTIVATED,
     "renewed": AccessEventKind.RENEWED,
@@ -33,8 +51,13 @@ def volunteers_by_facility(scope: Scope) -> tuple[Table, Table]:
         active=Count("pk"),
         contact=Count("pk", filter=Q(level_effective=AccessLevel.CONTACT)),
     )
+    # The scope's filters on the one join to the grant (`access__in=grants(scope)` joined
+    # the grants twice: a semi-join for the filter and a join for the facility).
     events = AccessEvent.objects.filter(
-        access__in=grants(scope), at__gte=scope.start, at__lt=scope.end, kind__in=MOVES.values()
+        grants_q(scope, "access__"),
+        at__gte=scope.start,
+        at__lt=scope.end,
+        kind__in=MOVES.values(),
     )
     moves = grouped(
         events,
@@ -43,7 +66,7 @@ def volunteers_by_facility(scope: Scope) -> tuple[Table, Table]:
     )
     flags = grouped(
         InactivityFlag.objects.filter(
-            access__in=grants(scope),
+            grants_q(scope, "access__"),
             flagged_on__gte=scope.date_from,
             flagged_on__lte=scope.date_to,
         ),
@@ -144,7 +167,6 @@ def waiting_for_contact(scope: Scope) -> Table:
     )
     if scope.level == AccessLevel.NO_CONTACT:
         return table
-    rows: list[list[Any]] = []
     # A loose bound in the database; the age module decides exactly (29 February).
     born_after = age.date_reaching(scope.today, -age.CONTACT_AGE) - timedelta(days=2)
     waiting_grants = (
@@ -159,41 +181,36 @@ def waiting_for_contact(scope: Scope) -> Table:
         )
         .exclude(level_effective=AccessLevel.CONTACT)
         .filter(person__date_of_birth__gt=born_after)
-        .select_related("person", "facility")
+        .annotate(_stage=Value(0), _eligible=F("contact_eligible_on"), **LISTED)
     )
-    for grant in waiting_grants:
-        born = grant.person.date_of_birth
-        assert born is not None
-        if age.age_on(born, scope.today) >= age.CONTACT_AGE:
-            continue
-        rows.append(
-            [
-                grant.person.full_name,
-                grant.facility.name,
-                _("Access granted"),
-                born,
-                grant.contact_eligible_on or age.date_reaching(born, age.CONTACT_AGE),
-            ]
-        )
     waiting_applications = (
         applications(scope)
         .filter(status__in=(Status.SUBMITTED, Status.IN_REVIEW, Status.INFO_REQUESTED))
         .filter(access_level_requested=AccessLevel.CONTACT)
         .filter(person__date_of_birth__gt=born_after)
-        .select_related("person", "facility")
+        .annotate(_stage=Value(1), _eligible=Value(None, output_field=DateField()), **LISTED)
     )
-    for application in waiting_applications:
-        born = application.person.date_of_birth
-        assert born is not None
+    # Both lists in one query: the grants first, each newest first (as they were listed).
+    columns = ["_stage", "_eligible", *LISTED]
+    both = (
+        waiting_grants.values_list(*columns)
+        .order_by()
+        .union(waiting_applications.values_list(*columns).order_by(), all=True)
+        .order_by("_stage", "-_created")
+    )
+    stages = [_("Access granted"), _("Application open")]
+    rows: list[list[Any]] = []
+    for stage, eligible, first, middle, last, suffix, born, facility, _created in both:
         if age.age_on(born, scope.today) >= age.CONTACT_AGE:
             continue
+        name = Person(first_name=first, middle_name=middle, last_name=last, suffix=suffix)
         rows.append(
             [
-                application.person.full_name,
-                application.facility.name,
-                _("Application open"),
+                name.full_name,
+                facility,
+                stages[stage],
                 born,
-                age.date_reaching(born, age.CONTACT_AGE),
+                eligible or age.date_reaching(born, age.CONTACT_AGE),
             ]
         )
     rows.sort(key=lambda row: (row[4], row[0]))

@@ -86,6 +86,8 @@ def application(
         decline_reason=reason,
         access_level_requested=level,
         program_area=ProgramArea.EDUCATION,
+        # What status.transition sets on the first move to in review (with the event).
+        reviewed_at=submitted + timedelta(hours=1) if reviewed else None,
     )
     if reviewed:
         ApplicationEvent.objects.create(

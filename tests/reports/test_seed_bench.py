@@ -4,10 +4,10 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Count
+from django.db.models import Count, F, OuterRef, Subquery
 from django.test import Client
 
-from applications.models import Application, Person, Status
+from applications.models import Application, ApplicationEvent, Person, Status
 from reports.bench import BENCH_DOMAIN
 from tests.factories import FacilityFactory, StaffUserFactory
 from volunteers.models import FacilityAccess, HourEntry
@@ -28,6 +28,16 @@ def test_seed_bench_small_then_clear(client: Client) -> None:
     statuses = dict(Application.objects.values_list("status").annotate(n=Count("pk")).order_by())
     assert statuses[Status.APPROVED] > statuses[Status.DECLINED] > statuses.get(Status.DRAFT, 0)
     assert not Person.objects.exclude(email__endswith=f"@{BENCH_DOMAIN}").exists()
+    # reviewed_at is what status.transition sets: the first move to in review, as the events say.
+    to_review = ApplicationEvent.objects.filter(
+        application=OuterRef("pk"), to_status=Status.IN_REVIEW
+    )
+    first_review = to_review.order_by("at").values("at")[:1]
+    mismatched = Application.objects.annotate(first=Subquery(first_review)).exclude(
+        reviewed_at__isnull=True, first__isnull=True
+    )
+    assert mismatched.exists()
+    assert not mismatched.exclude(reviewed_at=F("first")).exists()
     first = list(
         Application.objects.order_by("pk").values_list("reference", "status", "facility__code")[:20]
     )
