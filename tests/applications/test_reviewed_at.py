@@ -68,7 +68,7 @@ def test_the_migration_backfills_the_first_move_to_review(facility: Facility) ->
         ApplicationEvent.objects.filter(pk=pk).update(at=moment)
     Application.objects.update(reviewed_at=None)
 
-    migration = importlib.import_module("applications.migrations.0010_application_reviewed_at")
+    migration = importlib.import_module("applications.migrations.0011_application_reviewed_at")
     migration.backfill(apps, None)
 
     twice.refresh_from_db()

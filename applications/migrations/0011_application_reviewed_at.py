@@ -15,7 +15,7 @@ def backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0009_queue_indexes_and_person_search"),
+        ("applications", "0010_person_wizard_lookups"),
     ]
 
     operations = [

@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0010_application_reviewed_at"),
+        ("applications", "0011_application_reviewed_at"),
     ]
 
     operations = [
