@@ -162,3 +162,32 @@ def test_the_visit_form_token_is_never_cached(place: Facility) -> None:
     assert response.status_code != 403
     refused = first.post("/visits/request/ACC/", {"csrfmiddlewaretoken": token[1]})
     assert refused.status_code == 403
+
+
+def test_the_unbound_visit_form_is_rendered_once(
+    client: Client, place: Facility, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Crispy renders the form once per facility and language (most of the page's time); a
+    repeat visit only puts its own token in, and a change to the facility renders it anew."""
+    from outreach.templatetags import visits
+
+    renders: list[str] = []
+    render_halves = visits._render_halves
+
+    def counted(facility: Any) -> tuple[str, str]:
+        renders.append(facility.code)
+        return render_halves(facility)
+
+    monkeypatch.setattr(visits, "_render_halves", counted)
+    first = page(client, "/facilities/ACC/")
+    second = page(Client(), "/facilities/ACC/")
+    assert renders == ["ACC"]
+    strip = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert strip.sub("", first) == strip.sub("", second)
+    assert 'name="first_name"' in second
+    assert 'action="/visits/request/ACC/"' in second
+
+    place.name = "Algoa Correctional Center (renamed)"
+    place.save()
+    page(client, "/facilities/ACC/")
+    assert renders == ["ACC", "ACC"]
