@@ -394,13 +394,16 @@ def url_fetcher() -> Any:
     return StaticOnly(allowed_protocols=["file"], allow_redirects=False)
 
 
-def _render(context: dict[str, Any]) -> bytes:
+def _write_pdf(html: str) -> bytes:
     from weasyprint import HTML  # imported here: it takes about a second
 
-    html = render_to_string("pdf/application.html", context)
     base_url = (Path(settings.BASE_DIR) / "static").as_uri() + "/"
     document = HTML(string=html, base_url=base_url, url_fetcher=url_fetcher())
     return bytes(document.write_pdf(pdf_tags=True))
+
+
+def _render(context: dict[str, Any]) -> bytes:
+    return _write_pdf(render_to_string("pdf/application.html", context))
 
 
 def signed_language(application: Application) -> str:
@@ -413,7 +416,35 @@ def application_pdf(application: Application, language: str | None = None) -> by
     """The filled form, from the answers as submitted (or as last revised), in the language
     it was signed in unless `language` asks for another rendering (staff read English)."""
     with translation.override(rendered_language(language or signed_language(application))):
-        return _render(_context(application.kind, application))
+        html = render_to_string("pdf/application.html", _context(application.kind, application))
+    return _stored_pdf(application, html)
+
+
+def _stored_pdf(application: Application, html: str) -> bytes:
+    """The PDF of `html`, rendered once and then read from storage (issue 11: a render takes
+    about a second of CPU; every download of unchanged answers is the same document).
+
+    The name is a hash of the page as rendered (every answer, label and translation it shows)
+    and of the files it is laid out with (styles, images: blank_forms_key), so a revision of
+    the answers, a change of template or a deploy that changes the form renders it anew. It
+    sits in the private default storage, under the application, beside its documents.
+    """
+    from weasyprint import __version__ as weasyprint_version
+
+    digest = hashlib.sha256()
+    for part in (blank_forms_key(), weasyprint_version, html):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    name = f"application-pdfs/{application.pk}/{digest.hexdigest()[:32]}.pdf"
+    storage = storages["default"]
+    if storage.exists(name):
+        with storage.open(name, "rb") as stored:
+            return bytes(stored.read())
+    content = _write_pdf(html)
+    # Two first requests at once both render; the storage keeps one under this name.
+    if not storage.exists(name):
+        storage.save(name, ContentFile(content))
+    return content
 
 
 def blank_form_pdf(kind: str) -> bytes:
