@@ -135,8 +135,6 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name"]
-        # The overview lists people under 19: a few thousand of 100,000 by date of birth.
-        indexes = [models.Index(fields=["date_of_birth"], name="person_date_of_birth")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(preferred_language__in=Language.values),
@@ -149,7 +147,8 @@ class Person(models.Model):
             # partial: PostgreSQL keeps no statistics on a partial index's expression, and
             # without them it plans that lookup as a walk of the primary key.
             models.Index(Upper("email"), name="person_email_upper"),
-            # Every submission looks for people of the same birth date (possible duplicates).
+            # Every submission looks for people of the same birth date (possible duplicates),
+            # and the overview lists people under 19: a few thousand of 100,000.
             models.Index(fields=["date_of_birth"], name="person_date_of_birth"),
         ]
 

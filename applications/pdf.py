@@ -8,6 +8,7 @@ question is written once; identity is the masked snapshot taken at submission an
 ever decrypted here. Everything the applicant typed goes through Django's autoescaping.
 """
 
+import contextlib
 import hashlib
 import logging
 from dataclasses import dataclass, field
@@ -394,13 +395,16 @@ def url_fetcher() -> Any:
     return StaticOnly(allowed_protocols=["file"], allow_redirects=False)
 
 
-def _render(context: dict[str, Any]) -> bytes:
+def _write_pdf(html: str) -> bytes:
     from weasyprint import HTML  # imported here: it takes about a second
 
-    html = render_to_string("pdf/application.html", context)
     base_url = (Path(settings.BASE_DIR) / "static").as_uri() + "/"
     document = HTML(string=html, base_url=base_url, url_fetcher=url_fetcher())
     return bytes(document.write_pdf(pdf_tags=True))
+
+
+def _render(context: dict[str, Any]) -> bytes:
+    return _write_pdf(render_to_string("pdf/application.html", context))
 
 
 def signed_language(application: Application) -> str:
@@ -412,8 +416,66 @@ def signed_language(application: Application) -> str:
 def application_pdf(application: Application, language: str | None = None) -> bytes:
     """The filled form, from the answers as submitted (or as last revised), in the language
     it was signed in unless `language` asks for another rendering (staff read English)."""
-    with translation.override(rendered_language(language or signed_language(application))):
-        return _render(_context(application.kind, application))
+    shown = rendered_language(language or signed_language(application))
+    with translation.override(shown):
+        html = render_to_string("pdf/application.html", _context(application.kind, application))
+    return _stored_pdf(application, html, shown)
+
+
+STORED_PDFS = "application-pdfs"
+
+
+def _stored_folder(application: Application) -> str:
+    return f"{STORED_PDFS}/{application.pk}"
+
+
+def forget_stored_pdfs(application: Application) -> int:
+    """Delete every stored rendering of `application` (retention: a kept PDF would keep the
+    answers it shows). Returns how many files went."""
+    storage = storages["private"]
+    folder = _stored_folder(application)
+    try:
+        _dirs, files = storage.listdir(folder)
+    except FileNotFoundError:  # never downloaded
+        return 0
+    for name in files:
+        storage.delete(f"{folder}/{name}")
+    return len(files)
+
+
+def _stored_pdf(application: Application, html: str, language: str) -> bytes:
+    """The PDF of `html`, rendered once and then read from storage (issue 11: a render takes
+    about a second of CPU; every download of unchanged answers is the same document).
+
+    The name is a hash of the page as rendered (every answer, label and translation it shows)
+    and of the files it is laid out with (styles, images: blank_forms_key), so a revision of
+    the answers, a change of template or a deploy that changes the form renders it anew. It
+    sits in the private default storage, under the application, beside its documents; a
+    new rendering replaces the older ones of its language (a revision's old answers are not
+    kept as a file), and retention deletes them all (forget_stored_pdfs).
+    """
+    from weasyprint import __version__ as weasyprint_version
+
+    digest = hashlib.sha256()
+    for part in (blank_forms_key(), weasyprint_version, html):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    folder = _stored_folder(application)
+    name = f"{folder}/{language}-{digest.hexdigest()[:32]}.pdf"
+    # The private storage, like the uploads: the file holds every answer and identifier.
+    storage = storages["private"]
+    if storage.exists(name):
+        with storage.open(name, "rb") as stored:
+            return bytes(stored.read())
+    content = _write_pdf(html)
+    # Two first requests at once both render; the storage keeps one under this name.
+    if not storage.exists(name):
+        storage.save(name, ContentFile(content))
+    with contextlib.suppress(FileNotFoundError):
+        for older in storage.listdir(folder)[1]:
+            if older.startswith(f"{language}-") and f"{folder}/{older}" != name:
+                storage.delete(f"{folder}/{older}")
+    return content
 
 
 def blank_form_pdf(kind: str) -> bytes:

@@ -28,6 +28,7 @@ from applications.models import (
     Relationship,
     Status,
 )
+from applications.pdf import forget_stored_pdfs
 from audit.services import record
 from facilities.models import ProgramSettings
 from screening.models import ScreeningStep
@@ -143,6 +144,7 @@ def _anonymize_application(application: Application, now: datetime) -> None:
         # The storage API, not a path: the files may live in S3.
         document.file.delete(save=False)
         document.delete()
+    forget_stored_pdfs(application)  # a stored rendering would keep every answer
     Relationship.objects.filter(application=application).delete()
     InformationRequest.objects.filter(application=application).update(
         message="", answers_before={}, answer_note=""

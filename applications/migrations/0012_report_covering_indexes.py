@@ -33,8 +33,5 @@ class Migration(migrations.Migration):
                 name="application_decided_cover",
             ),
         ),
-        migrations.AddIndex(
-            model_name="person",
-            index=models.Index(fields=["date_of_birth"], name="person_date_of_birth"),
-        ),
+        # The under-19 list's date-of-birth index came in 0010 (person_date_of_birth).
     ]

@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.storage import storages
 from django import forms
 from django.utils import formats
 from pypdf import PdfReader
@@ -422,3 +423,43 @@ def test_the_pdf_loads_nothing_but_the_projects_static_files() -> None:
     ]:
         with pytest.raises(ValueError, match="may not load"):
             fetcher.fetch(url)
+
+
+def test_a_repeat_download_is_read_from_storage_until_the_answers_change(
+    facility: Facility, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 11: the filled form is rendered once (about a second of CPU) and then served
+    from storage; a revision of the answers is a different document, rendered anew."""
+    from applications import pdf as pdf_module
+
+    renders: list[str] = []
+    write_pdf = pdf_module._write_pdf
+
+    def counted(html: str) -> bytes:
+        renders.append(html)
+        return write_pdf(html)
+
+    monkeypatch.setattr(pdf_module, "_write_pdf", counted)
+    application = make_application(facility)
+    first = application_pdf(application)
+    assert application_pdf(application) == first
+    assert len(renders) == 1
+
+    application.answers[sections.PLACEMENT]["activities"] = "Tutor for the high school equivalency."
+    application.save()
+    revised = application_pdf(application)
+    assert len(renders) == 2
+    assert "Tutor for the high school equivalency." in text_of(revised)
+    # Another language is another document too.
+    application_pdf(application, "es")
+    assert len(renders) == 3
+    assert application_pdf(application) == revised
+    assert len(renders) == 3
+    # One file per language: the revision replaced the first answers' file.
+    storage = storages["private"]  # never the media storage: it holds every answer
+    folder = f"application-pdfs/{application.pk}"
+    assert sorted(name[:3] for name in storage.listdir(folder)[1]) == ["en-", "es-"]
+    assert pdf_module.forget_stored_pdfs(application) == 2
+    assert storage.listdir(folder)[1] == []
+    application_pdf(application)
+    assert len(renders) == 4

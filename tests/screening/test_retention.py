@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from applications.models import Application, ApplicationDocument, Person, Status
+from applications.pdf import application_pdf
 from applications.services import add_document, submit_application, withdraw_application
 from audit.models import AuditEvent
 from facilities.models import Facility, ProgramSettings
@@ -63,6 +64,8 @@ def test_an_old_decline_is_anonymized_with_the_person_s_details(
     old = _declined(facility, iac, ago=4 * YEAR)
     document = old.documents.get()
     stored = document.file.name
+    application_pdf(old)  # downloaded once: a rendering is kept in storage
+    (rendering,) = storages["private"].listdir(f"application-pdfs/{old.pk}")[1]
     person = Person.objects.get(pk=old.person_id)
     login = person.user
     assert person.ssn_encrypted
@@ -80,6 +83,7 @@ def test_an_old_decline_is_anonymized_with_the_person_s_details(
     assert old.signature_name == ""
     assert not ApplicationDocument.objects.filter(application=old).exists()
     assert not storages["private"].exists(stored)
+    assert not storages["private"].exists(f"application-pdfs/{old.pk}/{rendering}")
     assert not old.relationships.exists()
     assert all(event.text == "" for event in old.events.all())
     # What the reports count stays: status, reason, facility, dates.
