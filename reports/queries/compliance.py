@@ -10,6 +10,7 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    FilteredRelation,
     IntegerField,
     Max,
     OuterRef,
@@ -25,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from facilities.models import ProgramSettings
 from reports.filters import Scope
-from reports.queries.common import facility_rows, grants, grouped
+from reports.queries.common import facility_rows, grants
 from reports.tables import Column, Table
 from volunteers.compliance import add_months
 from volunteers.models import (
@@ -123,9 +124,10 @@ def _agreement_state(today: date, window_end: date, signing_days: int) -> Any:
     """Overdue when a version whose signing deadline has passed is unsigned; due when one
     whose deadline falls within the window is. One correlated count per group of versions
     (an index probe per grant), not an EXISTS per version."""
-    versions = list(AgreementVersion.objects.in_effect(today)) + list(
-        AgreementVersion.objects.filter(effective_on__gt=today, effective_on__lte=window_end)
-    )
+    in_effect = AgreementVersion.objects.in_effect(today).values("pk")
+    versions = AgreementVersion.objects.filter(
+        Q(pk__in=in_effect) | Q(effective_on__gt=today, effective_on__lte=window_end)
+    ).only("pk", "effective_on")
     groups: dict[int, list[int]] = {LAPSED: [], EXPIRING: []}
     for version in versions:
         deadline = version.effective_on + timedelta(days=signing_days)
@@ -173,32 +175,53 @@ def _tb_state(today: date, window_end: date) -> Any:
     )
 
 
-def by_facility(scope: Scope) -> Table:
-    settings = ProgramSettings.load()
+def by_facility(
+    scope: Scope, settings: ProgramSettings, active_courses: list[Course]
+) -> tuple[Table, int]:
+    """The table, and how many active grants it counts (the in-service listing's total)."""
     today = scope.today
     window_end = today + timedelta(days=settings.reminder_window_days)
-    courses = list(
-        Course.objects.filter(
-            is_active=True, validity_months__isnull=False, annual_hours_required__isnull=True
-        ).order_by("pk")
-    )
-    # One row per facility and combination of states (a few hundred at most), each
-    # state computed once per grant: grouping by the states, not filtering on them,
-    # keeps the per-person subqueries from being repeated in every count.
+    courses = [
+        c
+        for c in active_courses
+        if c.validity_months is not None and c.annual_hours_required is None
+    ]
+    active = Q(status=AccessStatus.ACTIVE)
+
+    def if_active(state: Any) -> Any:
+        # CASE evaluates lazily: an expired grant's row runs none of the subqueries.
+        return Case(When(active, then=state), default=Value(CURRENT), output_field=IntegerField())
+
+    # One row per facility, status and combination of states (a few hundred at most),
+    # each state computed once per active grant: grouping by the states, not filtering on
+    # them, keeps the per-person subqueries from being repeated in every count. Expired
+    # grants ride along (status expired, every state current) for their own column.
     combinations = (
         grants(scope)
-        .filter(status=AccessStatus.ACTIVE)
+        .filter(status__in=[AccessStatus.ACTIVE, AccessStatus.EXPIRED])
         .annotate(
             access_state=Case(
-                When(expires_on__gte=today, expires_on__lte=window_end, then=Value(EXPIRING)),
+                When(
+                    active & Q(expires_on__gte=today, expires_on__lte=window_end),
+                    then=Value(EXPIRING),
+                ),
                 default=Value(CURRENT),
                 output_field=IntegerField(),
             ),
-            tb_state=_tb_state(today, window_end),
-            training_state=_training_state(courses, today, window_end),
-            agreement_state=_agreement_state(today, window_end, settings.agreement_signing_days),
+            tb_state=if_active(_tb_state(today, window_end)),
+            training_state=if_active(_training_state(courses, today, window_end)),
+            agreement_state=if_active(
+                _agreement_state(today, window_end, settings.agreement_signing_days)
+            ),
         )
-        .values("facility", "access_state", "tb_state", "training_state", "agreement_state")
+        .values(
+            "facility",
+            "status",
+            "access_state",
+            "tb_state",
+            "training_state",
+            "agreement_state",
+        )
         .annotate(count=Count("pk"))
         .order_by()
     )
@@ -206,6 +229,9 @@ def by_facility(scope: Scope) -> Table:
     for row in combinations:  # aggregated rows, not grants
         values = figures[row["facility"]]
         count = row["count"]
+        if row["status"] == AccessStatus.EXPIRED:
+            values["expired"] += count
+            continue
         values["active"] += count
         values["access_expiring"] += count * (row["access_state"] == EXPIRING)
         for name in ("tb", "training", "agreement"):
@@ -214,9 +240,6 @@ def by_facility(scope: Scope) -> Table:
     for values in figures.values():
         values["agreement_overdue"] = values.pop("agreement_lapsed", 0)
         values["agreement_due"] = values.pop("agreement_expiring", 0)
-    expired = grouped(
-        grants(scope).filter(status=AccessStatus.EXPIRED), "facility", expired=Count("pk")
-    )
     keys = [
         "active",
         "access_expiring",
@@ -231,14 +254,14 @@ def by_facility(scope: Scope) -> Table:
     rows: list[list[Any]] = []
     totals = dict.fromkeys(keys, 0)
     for facility in facility_rows(scope):
-        values = {**figures.get(facility.pk, {}), **expired.get(facility.pk, {})}
+        values = figures.get(facility.pk, {})
         numbers = [int(values.get(key) or 0) for key in keys]
         for key, value in zip(keys, numbers, strict=True):
             totals[key] += value
         rows.append([facility.name, *numbers])
     rows.append([_("All facilities"), *totals.values()])
     window = settings.reminder_window_days
-    return Table(
+    table = Table(
         slug="compliance",
         title=_("Expiring within %(days)d days and lapsed, by facility") % {"days": window},
         columns=[
@@ -260,10 +283,11 @@ def by_facility(scope: Scope) -> Table:
             "the period does not apply."
         ),
     )
+    return table, totals["active"]
 
 
-def in_service(scope: Scope) -> Table:
-    courses = list(Course.objects.filter(is_active=True, annual_hours_required__isnull=False))
+def in_service(scope: Scope, active_courses: list[Course], total: int) -> Table:
+    courses = [c for c in active_courses if c.annual_hours_required is not None]
     required = max((c.annual_hours_required or Decimal(0) for c in courses), default=Decimal(0))
     since = add_months(scope.today, -12)
     hours = (
@@ -279,16 +303,34 @@ def in_service(scope: Scope) -> Table:
         .values("total")
     )
     zero = Value(Decimal(0), output_field=DecimalField(max_digits=7, decimal_places=2))
-    active = (
-        grants(scope)
-        .filter(status=AccessStatus.ACTIVE)
-        .annotate(in_service=Coalesce(Subquery(hours, output_field=DecimalField()), zero))
-        .select_related("person", "facility")
-        .order_by("in_service", "person__last_name", "person__first_name", "pk")
+    order = ("in_service", "person__last_name", "person__first_name", "pk")
+    active = grants(scope).filter(status=AccessStatus.ACTIVE)
+    # Every active grant's sum is needed to sort by it: joined and summed (one hash join
+    # over the year's in-service completions) over narrow rows, the ids only; then the
+    # rows shown are read in full, each with its own sum (a correlated sum for 200 rows).
+    done = FilteredRelation(
+        "person__completions",
+        condition=Q(
+            person__completions__course__in=[c.pk for c in courses],
+            person__completions__completed_on__gt=since,
+            person__completions__completed_on__lte=scope.today,
+        ),
     )
+    summed = (
+        active.annotate(done=done).annotate(in_service=Coalesce(Sum("done__hours"), zero))
+        if courses
+        else active.annotate(in_service=zero)  # no in-service course: nobody has hours
+    )
+    listed = active.annotate(
+        in_service=Coalesce(Subquery(hours, output_field=DecimalField()), zero)
+    ).select_related("person", "facility")
 
     def rows(limit: int | None) -> list[list[Any]]:
-        found = active[:limit] if limit else active
+        if limit:
+            first = summed.order_by(*order).values("pk")[:limit]
+            found = listed.filter(pk__in=Subquery(first)).order_by(*order)
+        else:  # the CSV: every row, one query
+            found = summed.select_related("person", "facility").order_by(*order)
         return [
             [
                 g.person.full_name,
@@ -301,7 +343,6 @@ def in_service(scope: Scope) -> Table:
             for g in found
         ]
 
-    total = active.count()
     return Table(
         slug="in-service",
         title=_("In-service hours of each active volunteer (last 12 months)"),
@@ -331,4 +372,7 @@ class _Lazy:
 
 
 def compliance(scope: Scope) -> list[Table]:
-    return [by_facility(scope), in_service(scope)]
+    settings = ProgramSettings.load()
+    courses = list(Course.objects.filter(is_active=True).order_by("pk"))
+    table, active = by_facility(scope, settings, courses)
+    return [table, in_service(scope, courses, active)]
