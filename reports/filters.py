@@ -74,6 +74,23 @@ def default_period(today: date) -> tuple[date, date]:
     return add_months(today, -12) + timedelta(days=1), today
 
 
+class _ReadOnce(forms.models.ModelChoiceIterator):
+    """The facility choices from one query: the template's loop takes their length and
+    then iterates, which a plain ModelChoiceIterator answers with COUNT(*) and a read."""
+
+    def __init__(self, field: forms.ModelChoiceField) -> None:
+        super().__init__(field)
+        self._read: list[Any] | None = None
+
+    def __iter__(self) -> Any:
+        if self._read is None:
+            self._read = list(super().__iter__())
+        return iter(self._read)
+
+    def __len__(self) -> int:
+        return len(list(iter(self)))
+
+
 class ReportFilterForm(forms.Form):
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -105,6 +122,7 @@ class ReportFilterForm(forms.Form):
         facility = self.fields["facility"]
         assert isinstance(facility, forms.ModelChoiceField)
         facility.queryset = mine
+        facility.iterator = _ReadOnce
         region = self.fields["region"]
         assert isinstance(region, forms.ChoiceField)
         region.choices = [

@@ -39,6 +39,21 @@ class Table:
     def csv_rows(self) -> Iterable[list[Any]]:
         return self.all_rows if self.all_rows is not None else self.rows
 
+    def shown_rows(self) -> list[list[tuple[str, bool]]]:
+        """The rows as the page shows them: each cell's text and whether it is a number
+        (right-aligned). Formatted here, once per cell, so the template only places them:
+        a template filter and lookup per cell cost ~0.5 ms a row on a 200-row listing."""
+        from reports.templatetags.reports import cell, is_numeric  # the page's formatting
+
+        kinds = [(column.kind, is_numeric(column.kind)) for column in self.columns]
+        return [
+            [
+                (cell(value, kind), numeric)
+                for value, (kind, numeric) in zip(row, kinds, strict=True)
+            ]
+            for row in self.rows
+        ]
+
 
 def csv_value(value: Any, kind: str) -> Any:
     """A cell as a spreadsheet reads it: ISO dates, plain numbers, empty for no value."""

@@ -499,7 +499,11 @@ class TBTest(models.Model):
 
     class Meta:
         ordering = ["-tested_on", "-pk"]
-        indexes = [models.Index(fields=["person", "tested_on"], name="tb_test_person_day")]
+        indexes = [
+            # A person's latest test (the ordering above, pk breaking ties) is the first
+            # entry read backward: no sort per person in the compliance report.
+            models.Index(fields=["person", "tested_on", "id"], name="tb_test_person_latest")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(result__in=TBResult.values), name="tb_result_valid"
