@@ -128,33 +128,34 @@ def _training_state(courses: list[Course], today: date, window_end: date) -> Any
 
 
 def _agreement_state(today: date, window_end: date, signing_days: int) -> Any:
-    """Overdue when a version whose signing deadline has passed is unsigned; due when one
-    whose deadline falls within the window is: the person is not among those who signed
-    every version of the group."""
-    in_effect = AgreementVersion.objects.in_effect(today).values("pk")
-    versions = AgreementVersion.objects.filter(
-        Q(pk__in=in_effect) | Q(effective_on__gt=today, effective_on__lte=window_end)
-    ).only("pk", "effective_on")
-    groups: dict[int, list[int]] = {LAPSED: [], EXPIRING: []}
-    for version in versions:
-        deadline = version.effective_on + timedelta(days=signing_days)
-        if deadline < today:
-            groups[LAPSED].append(version.pk)
-        elif deadline <= window_end:
-            groups[EXPIRING].append(version.pk)
+    """Overdue when a version (in effect, or coming within the window) whose signing
+    deadline has passed is unsigned; due when one whose deadline falls within the window
+    is: the person is not among those who signed every version of the group. The groups
+    are subqueries too (no query of their own): deadline = effective_on + signing days."""
+    asked = AgreementVersion.objects.filter(
+        Q(pk__in=AgreementVersion.objects.in_effect(today).values("pk"))
+        | Q(effective_on__gt=today, effective_on__lte=window_end)
+    )
+    first_day = today - timedelta(days=signing_days)  # a deadline of today
+    groups = {
+        LAPSED: asked.filter(effective_on__lt=first_day),
+        EXPIRING: asked.filter(
+            effective_on__gte=first_day, effective_on__lte=window_end - timedelta(days=signing_days)
+        ),
+    }
     cases: list[tuple[Q, int]] = []
-    for state, pks in groups.items():
-        if not pks:
-            continue
+    for state, group in groups.items():
+        # No GROUP BY (a constant key): one row, the number of versions in the group.
+        size = group.order_by().values(one=Value(1)).annotate(n=Count("*")).values("n")
         # A person signs a version once (signature_once): COUNT(*) counts versions.
         signed_all = (
-            AgreementSignature.objects.filter(version__in=pks)
+            AgreementSignature.objects.filter(version__in=group.values("pk"))
             .values("person")
             .annotate(versions=Count("*"))
-            .filter(versions=len(pks))
+            .filter(versions=Subquery(size))
             .values("person")
         )
-        cases.append((~Q(person__in=signed_all), state))
+        cases.append((Q(Exists(group)) & ~Q(person__in=signed_all), state))
     return _by_set(cases, CURRENT)
 
 
