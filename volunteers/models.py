@@ -499,7 +499,11 @@ class TBTest(models.Model):
 
     class Meta:
         ordering = ["-tested_on", "-pk"]
-        indexes = [models.Index(fields=["person", "tested_on"], name="tb_test_person_day")]
+        indexes = [
+            # A person's latest test (the ordering above, pk breaking ties) is the first
+            # entry read backward: no sort per person in the compliance report.
+            models.Index(fields=["person", "tested_on", "id"], name="tb_test_person_latest")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(result__in=TBResult.values), name="tb_result_valid"
@@ -706,6 +710,14 @@ class HourMonthTotal(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["month", "facility", "kind", "program_area"], name="hour_total_cell"
+            ),
+        ]
+        indexes = [
+            # Every column the hours report sums, month first: its sums over a run of
+            # months read the index alone (an index-only scan), not the table.
+            models.Index(
+                fields=["month", "facility", "kind", "program_area", "hours", "entries"],
+                name="hour_total_month_sums",
             ),
         ]
 

@@ -10,22 +10,24 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    Exists,
+    F,
+    FilteredRelation,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     Subquery,
     Sum,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce, Greatest
-from django.db.models.lookups import LessThan
+from django.db.models.functions import Coalesce, Greatest, RowNumber
 from django.utils.translation import gettext as _
 
 from facilities.models import ProgramSettings
 from reports.filters import Scope
-from reports.queries.common import facility_rows, grants, grouped
+from reports.queries.common import facility_rows, grants
 from reports.tables import Column, Table
 from volunteers.compliance import add_months
 from volunteers.models import (
@@ -61,56 +63,62 @@ def last_day_expiring_by(last: date, months: int) -> date:
 LAPSED, EXPIRING, CURRENT = 2, 1, 0
 
 
-def _state(cases: list[tuple[Any, int]]) -> Any:
-    """The first matching state (lapsed before expiring), else current."""
-    if not cases:
-        return Value(CURRENT)
-    return Case(
-        *(When(condition, then=Value(state)) for condition, state in cases),
-        default=Value(CURRENT),
-        output_field=IntegerField(),
-    )
-
-
 def _worst(states: list[Any]) -> Any:
     if not states:
         return Value(CURRENT)
     return states[0] if len(states) == 1 else Greatest(*states, output_field=IntegerField())
 
 
+def _by_set(cases: list[tuple[Q, int]], default: int) -> Any:
+    return Case(
+        *(When(q, then=Value(state)) for q, state in cases),
+        default=Value(default),
+        output_field=IntegerField(),
+    )
+
+
+# The states below test each grant's person against sets of people ("people with a PREA
+# completion after such a day"): uncorrelated subqueries, which the database reads once
+# and hashes, instead of an index probe per grant and item (12,000 grants at bench scale).
+
+
 def _training_state(courses: list[Course], today: date, window_end: date) -> Any:
     """Per grant, the worst state over the tracked courses that apply to it: lapsed when
     the latest completion expired (or there is none), expiring when it expires within the
-    window. Each course's subquery appears once, so the database runs it once per row."""
+    window."""
     states = []
     for course in courses:
         assert course.validity_months is not None
         before = last_day_expiring_before(today, course.validity_months)
         by_end = last_day_expiring_by(window_end, course.validity_months)
-        latest = TrainingCompletion.objects.filter(person=OuterRef("person"), course=course)
         if course.per_facility:
-            latest = latest.filter(facility=OuterRef("facility"))
-        state = (
-            latest.order_by()
-            .values("person")
-            .annotate(done=Max("completed_on"))
-            .annotate(
-                state=Case(
-                    When(done__lte=before, then=Value(LAPSED)),
-                    When(done__lte=by_end, then=Value(EXPIRING)),
-                    default=Value(CURRENT),
-                    output_field=IntegerField(),
-                )
+            # At the grant's own facility: a set of (person, facility) pairs, which the
+            # ORM cannot test with IN; one probe per grant for these courses only.
+            latest = TrainingCompletion.objects.filter(
+                person=OuterRef("person"), course=course, facility=OuterRef("facility")
             )
-            .values("state")
-        )
+            found = Case(
+                When(Exists(latest.filter(completed_on__gt=by_end)), then=Value(CURRENT)),
+                When(Exists(latest.filter(completed_on__gt=before)), then=Value(EXPIRING)),
+                default=Value(LAPSED),
+                output_field=IntegerField(),
+            )
+        else:
+            done = TrainingCompletion.objects.filter(course=course)
+            # Current: a completion expiring after the window; expiring: one still valid
+            # today; else (none at all included) lapsed.
+            found = _by_set(
+                [
+                    (Q(person__in=done.filter(completed_on__gt=by_end).values("person")), CURRENT),
+                    (Q(person__in=done.filter(completed_on__gt=before).values("person")), EXPIRING),
+                ],
+                LAPSED,
+            )
         applies = Q()
         if course.kinds:
             applies &= Q(kind__in=course.kinds)
         if course.levels:
             applies &= Q(level_approved__in=course.levels)
-        # No completion at all: lapsed.
-        found = Coalesce(Subquery(state, output_field=IntegerField()), Value(LAPSED))
         states.append(
             Case(When(applies, then=found), default=Value(CURRENT), output_field=IntegerField())
             if applies
@@ -120,52 +128,59 @@ def _training_state(courses: list[Course], today: date, window_end: date) -> Any
 
 
 def _agreement_state(today: date, window_end: date, signing_days: int) -> Any:
-    """Overdue when a version whose signing deadline has passed is unsigned; due when one
-    whose deadline falls within the window is. One correlated count per group of versions
-    (an index probe per grant), not an EXISTS per version."""
-    versions = list(AgreementVersion.objects.in_effect(today)) + list(
-        AgreementVersion.objects.filter(effective_on__gt=today, effective_on__lte=window_end)
+    """Overdue when a version (in effect, or coming within the window) whose signing
+    deadline has passed is unsigned; due when one whose deadline falls within the window
+    is: the person is not among those who signed every version of the group. The groups
+    are subqueries too (no query of their own): deadline = effective_on + signing days."""
+    asked = AgreementVersion.objects.filter(
+        Q(pk__in=AgreementVersion.objects.in_effect(today).values("pk"))
+        | Q(effective_on__gt=today, effective_on__lte=window_end)
     )
-    groups: dict[int, list[int]] = {LAPSED: [], EXPIRING: []}
-    for version in versions:
-        deadline = version.effective_on + timedelta(days=signing_days)
-        if deadline < today:
-            groups[LAPSED].append(version.pk)
-        elif deadline <= window_end:
-            groups[EXPIRING].append(version.pk)
-    cases: list[tuple[Any, int]] = []
-    for state, pks in groups.items():
-        if not pks:
-            continue
-        signed = (
-            AgreementSignature.objects.filter(person=OuterRef("person"), version__in=pks)
-            .order_by()
+    first_day = today - timedelta(days=signing_days)  # a deadline of today
+    groups = {
+        LAPSED: asked.filter(effective_on__lt=first_day),
+        EXPIRING: asked.filter(
+            effective_on__gte=first_day, effective_on__lte=window_end - timedelta(days=signing_days)
+        ),
+    }
+    cases: list[tuple[Q, int]] = []
+    for state, group in groups.items():
+        # No GROUP BY (a constant key): one row, the number of versions in the group.
+        size = group.order_by().values(one=Value(1)).annotate(n=Count("*")).values("n")
+        # A person signs a version once (signature_once): COUNT(*) counts versions.
+        signed_all = (
+            AgreementSignature.objects.filter(version__in=group.values("pk"))
             .values("person")
-            .annotate(versions=Count("version", distinct=True))
-            .values("versions")
+            .annotate(versions=Count("*"))
+            .filter(versions=Subquery(size))
+            .values("person")
         )
-        found = Coalesce(Subquery(signed, output_field=IntegerField()), Value(0))
-        cases.append((LessThan(found, len(pks)), state))
-    return _state(cases)
+        cases.append((Q(Exists(group)) & ~Q(person__in=signed_all), state))
+    return _by_set(cases, CURRENT)
 
 
 def _tb_state(today: date, window_end: date) -> Any:
     """Lapsed: the latest test is not clear or no longer valid (or there is none);
     expiring: it stops being valid within the window. Only where the facility asks."""
     latest = (
-        TBTest.objects.filter(person=OuterRef("person"))
-        .order_by("-tested_on", "-pk")
-        .annotate(
-            state=Case(
-                When(~Q(result__in=CLEAR) | Q(valid_until__lt=today), then=Value(LAPSED)),
-                When(valid_until__lte=window_end, then=Value(EXPIRING)),
-                default=Value(CURRENT),
-                output_field=IntegerField(),
+        TBTest.objects.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("person")],
+                order_by=[F("tested_on").desc(), F("pk").desc()],
             )
         )
-        .values("state")[:1]
+        .filter(rank=1)
+        .values("pk")
     )
-    found = Coalesce(Subquery(latest, output_field=IntegerField()), Value(LAPSED))
+    clear = TBTest.objects.filter(pk__in=latest, result__in=CLEAR)
+    found = _by_set(
+        [
+            (Q(person__in=clear.filter(valid_until__gt=window_end).values("person")), CURRENT),
+            (Q(person__in=clear.filter(valid_until__gte=today).values("person")), EXPIRING),
+        ],
+        LAPSED,
+    )
     return Case(
         When(facility__tb_test_required=True, then=found),
         default=Value(CURRENT),
@@ -173,32 +188,53 @@ def _tb_state(today: date, window_end: date) -> Any:
     )
 
 
-def by_facility(scope: Scope) -> Table:
-    settings = ProgramSettings.load()
+def by_facility(
+    scope: Scope, settings: ProgramSettings, active_courses: list[Course]
+) -> tuple[Table, int]:
+    """The table, and how many active grants it counts (the in-service listing's total)."""
     today = scope.today
     window_end = today + timedelta(days=settings.reminder_window_days)
-    courses = list(
-        Course.objects.filter(
-            is_active=True, validity_months__isnull=False, annual_hours_required__isnull=True
-        ).order_by("pk")
-    )
-    # One row per facility and combination of states (a few hundred at most), each
-    # state computed once per grant: grouping by the states, not filtering on them,
-    # keeps the per-person subqueries from being repeated in every count.
+    courses = [
+        c
+        for c in active_courses
+        if c.validity_months is not None and c.annual_hours_required is None
+    ]
+    active = Q(status=AccessStatus.ACTIVE)
+
+    def if_active(state: Any) -> Any:
+        # CASE evaluates lazily: an expired grant's row runs none of the subqueries.
+        return Case(When(active, then=state), default=Value(CURRENT), output_field=IntegerField())
+
+    # One row per facility, status and combination of states (a few hundred at most),
+    # each state computed once per active grant: grouping by the states, not filtering on
+    # them, keeps the per-person subqueries from being repeated in every count. Expired
+    # grants ride along (status expired, every state current) for their own column.
     combinations = (
         grants(scope)
-        .filter(status=AccessStatus.ACTIVE)
+        .filter(status__in=[AccessStatus.ACTIVE, AccessStatus.EXPIRED])
         .annotate(
             access_state=Case(
-                When(expires_on__gte=today, expires_on__lte=window_end, then=Value(EXPIRING)),
+                When(
+                    active & Q(expires_on__gte=today, expires_on__lte=window_end),
+                    then=Value(EXPIRING),
+                ),
                 default=Value(CURRENT),
                 output_field=IntegerField(),
             ),
-            tb_state=_tb_state(today, window_end),
-            training_state=_training_state(courses, today, window_end),
-            agreement_state=_agreement_state(today, window_end, settings.agreement_signing_days),
+            tb_state=if_active(_tb_state(today, window_end)),
+            training_state=if_active(_training_state(courses, today, window_end)),
+            agreement_state=if_active(
+                _agreement_state(today, window_end, settings.agreement_signing_days)
+            ),
         )
-        .values("facility", "access_state", "tb_state", "training_state", "agreement_state")
+        .values(
+            "facility",
+            "status",
+            "access_state",
+            "tb_state",
+            "training_state",
+            "agreement_state",
+        )
         .annotate(count=Count("pk"))
         .order_by()
     )
@@ -206,6 +242,9 @@ def by_facility(scope: Scope) -> Table:
     for row in combinations:  # aggregated rows, not grants
         values = figures[row["facility"]]
         count = row["count"]
+        if row["status"] == AccessStatus.EXPIRED:
+            values["expired"] += count
+            continue
         values["active"] += count
         values["access_expiring"] += count * (row["access_state"] == EXPIRING)
         for name in ("tb", "training", "agreement"):
@@ -214,9 +253,6 @@ def by_facility(scope: Scope) -> Table:
     for values in figures.values():
         values["agreement_overdue"] = values.pop("agreement_lapsed", 0)
         values["agreement_due"] = values.pop("agreement_expiring", 0)
-    expired = grouped(
-        grants(scope).filter(status=AccessStatus.EXPIRED), "facility", expired=Count("pk")
-    )
     keys = [
         "active",
         "access_expiring",
@@ -231,14 +267,14 @@ def by_facility(scope: Scope) -> Table:
     rows: list[list[Any]] = []
     totals = dict.fromkeys(keys, 0)
     for facility in facility_rows(scope):
-        values = {**figures.get(facility.pk, {}), **expired.get(facility.pk, {})}
+        values = figures.get(facility.pk, {})
         numbers = [int(values.get(key) or 0) for key in keys]
         for key, value in zip(keys, numbers, strict=True):
             totals[key] += value
         rows.append([facility.name, *numbers])
     rows.append([_("All facilities"), *totals.values()])
     window = settings.reminder_window_days
-    return Table(
+    table = Table(
         slug="compliance",
         title=_("Expiring within %(days)d days and lapsed, by facility") % {"days": window},
         columns=[
@@ -260,10 +296,11 @@ def by_facility(scope: Scope) -> Table:
             "the period does not apply."
         ),
     )
+    return table, totals["active"]
 
 
-def in_service(scope: Scope) -> Table:
-    courses = list(Course.objects.filter(is_active=True, annual_hours_required__isnull=False))
+def in_service(scope: Scope, active_courses: list[Course], total: int) -> Table:
+    courses = [c for c in active_courses if c.annual_hours_required is not None]
     required = max((c.annual_hours_required or Decimal(0) for c in courses), default=Decimal(0))
     since = add_months(scope.today, -12)
     hours = (
@@ -279,16 +316,34 @@ def in_service(scope: Scope) -> Table:
         .values("total")
     )
     zero = Value(Decimal(0), output_field=DecimalField(max_digits=7, decimal_places=2))
-    active = (
-        grants(scope)
-        .filter(status=AccessStatus.ACTIVE)
-        .annotate(in_service=Coalesce(Subquery(hours, output_field=DecimalField()), zero))
-        .select_related("person", "facility")
-        .order_by("in_service", "person__last_name", "person__first_name", "pk")
+    order = ("in_service", "person__last_name", "person__first_name", "pk")
+    active = grants(scope).filter(status=AccessStatus.ACTIVE)
+    # Every active grant's sum is needed to sort by it: joined and summed (one hash join
+    # over the year's in-service completions) over narrow rows, the ids only; then the
+    # rows shown are read in full, each with its own sum (a correlated sum for 200 rows).
+    done = FilteredRelation(
+        "person__completions",
+        condition=Q(
+            person__completions__course__in=[c.pk for c in courses],
+            person__completions__completed_on__gt=since,
+            person__completions__completed_on__lte=scope.today,
+        ),
     )
+    summed = (
+        active.annotate(done=done).annotate(in_service=Coalesce(Sum("done__hours"), zero))
+        if courses
+        else active.annotate(in_service=zero)  # no in-service course: nobody has hours
+    )
+    listed = active.annotate(
+        in_service=Coalesce(Subquery(hours, output_field=DecimalField()), zero)
+    ).select_related("person", "facility")
 
     def rows(limit: int | None) -> list[list[Any]]:
-        found = active[:limit] if limit else active
+        if limit:
+            first = summed.order_by(*order).values("pk")[:limit]
+            found = listed.filter(pk__in=Subquery(first)).order_by(*order)
+        else:  # the CSV: every row, one query
+            found = summed.select_related("person", "facility").order_by(*order)
         return [
             [
                 g.person.full_name,
@@ -301,7 +356,6 @@ def in_service(scope: Scope) -> Table:
             for g in found
         ]
 
-    total = active.count()
     return Table(
         slug="in-service",
         title=_("In-service hours of each active volunteer (last 12 months)"),
@@ -331,4 +385,7 @@ class _Lazy:
 
 
 def compliance(scope: Scope) -> list[Table]:
-    return [by_facility(scope), in_service(scope)]
+    settings = ProgramSettings.load()
+    courses = list(Course.objects.filter(is_active=True).order_by("pk"))
+    table, active = by_facility(scope, settings, courses)
+    return [table, in_service(scope, courses, active)]

@@ -27,8 +27,25 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import ExtractYear, TruncMonth
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    Count,
+    DateField,
+    DecimalField,
+    Exists,
+    F,
+    Field,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, ExtractMonth, ExtractYear
 
 from facilities.models import Facility
 from reports.filters import Scope
@@ -73,6 +90,48 @@ def hour_figures(scope: Scope, *, statewide: bool) -> HourFigures:
     return from_cells(scope)
 
 
+# One round trip for many small aggregates ---------------------------------------------------
+
+# The columns every part of `_together` selects (a part leaves out what it does not group
+# by or sum, and reads NULL there): facility, month, program area, a grant or person, hours
+# and up to three integers.
+_COLUMNS: dict[str, Field[Any, Any]] = {
+    "c_facility": BigIntegerField(),
+    "c_month": DateField(),
+    "c_area": CharField(),
+    "c_key": BigIntegerField(),
+    "c_hours": DecimalField(max_digits=14, decimal_places=2),
+    "c_n": BigIntegerField(),
+    "c_m": BigIntegerField(),
+    "c_k": BigIntegerField(),
+}
+Rows = dict[str, list[dict[str, Any]]]
+
+
+def _together(parts: dict[str, QuerySet[Any]]) -> Rows:
+    """Run aggregate querysets (each `values(c_...=...).annotate(c_...=...)`) as one
+    UNION ALL: {part name: its rows}. Each part keeps its own plan (its index, its
+    grouping); the page pays one round trip instead of one per part."""
+    if not parts:
+        return {}
+    names = list(parts)
+    shaped = []
+    for tag, queryset in enumerate(parts.values()):
+        present = set(queryset.query.values_select) | set(queryset.query.annotations)
+        missing = {k: Cast(Value(None), f) for k, f in _COLUMNS.items() if k not in present}
+        shaped.append(
+            queryset.annotate(c_part=Value(tag), **missing).values("c_part", *_COLUMNS).order_by()
+        )
+    rows: Rows = {name: [] for name in names}
+    for row in shaped[0].union(*shaped[1:], all=True):
+        rows[names[row.pop("c_part")]].append(row)
+    return rows
+
+
+def _counts(rows: list[dict[str, Any]], key: str, name: str = "c_n") -> dict[Any, int]:
+    return {row[key]: row[name] for row in rows}
+
+
 # The period inside one month: the entries ------------------------------------------------
 
 
@@ -89,37 +148,35 @@ def approved_entries(scope: Scope) -> QuerySet[HourEntry]:
 
 def from_entries(scope: Scope) -> HourFigures:
     entries = approved_entries(scope)
-    figures = HourFigures()
-    for row in (
-        entries.annotate(year=ExtractYear("worked_on"))
-        .values("facility", "year")
-        .annotate(hours=Sum("hours"))
-        .order_by()
-    ):
-        figures.hours_by_facility_year[(row["facility"], row["year"])] = row["hours"]
-    figures.people_by_facility = _counts(
-        entries.values("facility").annotate(n=Count("person", distinct=True)).order_by(),
-        "facility",
+    people = Count("person", distinct=True)
+    rows = _together(
+        {
+            "by_year": entries.annotate(year=ExtractYear("worked_on"))
+            .values(c_facility=F("facility"), c_n=F("year"))
+            .annotate(c_hours=Sum("hours")),
+            "by_facility": entries.values(c_facility=F("facility")).annotate(c_n=people),
+            "all": entries.values(c_m=Value(0)).annotate(c_n=people),  # one row: no grouping
+            # The month as numbers: one type in every database (a truncated date is not).
+            "by_month": entries.annotate(
+                year=ExtractYear("worked_on"), month=ExtractMonth("worked_on")
+            )
+            .values(c_k=F("year"), c_m=F("month"))
+            .annotate(c_hours=Sum("hours"), c_n=people),
+            "by_area": entries.values(c_area=F("program_area")).annotate(
+                c_hours=Sum("hours"), c_n=people
+            ),
+        }
     )
-    figures.people = entries.aggregate(n=Count("person", distinct=True))["n"]
-    for row in (
-        entries.annotate(month=TruncMonth("worked_on"))
-        .values("month")
-        .annotate(hours=Sum("hours"), people=Count("person", distinct=True))
-        .order_by()
-    ):
-        figures.by_month[row["month"]] = (row["hours"], row["people"])
-    for row in (
-        entries.values("program_area")
-        .annotate(hours=Sum("hours"), people=Count("person", distinct=True))
-        .order_by()
-    ):
-        figures.by_area[row["program_area"]] = (row["hours"], row["people"])
+    figures = HourFigures()
+    for row in rows["by_year"]:
+        figures.hours_by_facility_year[(row["c_facility"], row["c_n"])] = row["c_hours"]
+    figures.people_by_facility = _counts(rows["by_facility"], "c_facility")
+    figures.people = rows["all"][0]["c_n"] if rows["all"] else 0
+    for row in rows["by_month"]:
+        figures.by_month[date(row["c_k"], row["c_m"], 1)] = (row["c_hours"], row["c_n"])
+    for row in rows["by_area"]:
+        figures.by_area[row["c_area"]] = (row["c_hours"], row["c_n"])
     return figures
-
-
-def _counts(rows: Any, key: str, name: str = "n") -> dict[Any, int]:
-    return {row[key]: row[name] for row in rows}
 
 
 # Shared by the two roll-up ways ------------------------------------------------------------
@@ -137,32 +194,28 @@ def _in_period(scope: Scope, prefix: str = "") -> Q:
     ) & (Q(**{f"{prefix}month__lt": last}) | Q(**{f"{prefix}first_day__lte": scope.date_to}))
 
 
-def _edges(scope: Scope) -> tuple[date, date, Q, dict[date, int]]:
+def _edges(scope: Scope) -> tuple[date, date, list[tuple[date, Q, int]]]:
     """How the sums treat the two end months (M1 before M2): each either stays in the
     months summed and has its days outside the period subtracted, or leaves them and has
     its days inside the period added, whichever reads fewer entries. Returns the months to
-    sum, the days of entries to read, and for each end month whether they add or subtract."""
+    sum and, for each end month that needs it, the days of entries to read and whether
+    they add (1) or subtract (-1)."""
     first, last = month_of(scope.date_from), month_of(scope.date_to)
     start, end = first, last
-    days = Q(pk__in=[])
-    sign: dict[date, int] = {}
+    edges: list[tuple[date, Q, int]] = []
     before = (scope.date_from - first).days
     if before and before > (month_end(first) - scope.date_from).days + 1:
         start = month_end(first) + timedelta(days=1)
-        days |= Q(worked_on__gte=scope.date_from, worked_on__lte=month_end(first))
-        sign[first] = 1
+        edges.append((first, Q(worked_on__gte=scope.date_from, worked_on__lte=month_end(first)), 1))
     elif before:
-        days |= Q(worked_on__gte=first, worked_on__lt=scope.date_from)
-        sign[first] = -1
+        edges.append((first, Q(worked_on__gte=first, worked_on__lt=scope.date_from), -1))
     after = (month_end(last) - scope.date_to).days
     if after and after > scope.date_to.day:
         end = month_of(last - timedelta(days=1))
-        days |= Q(worked_on__gte=last, worked_on__lte=scope.date_to)
-        sign[last] = 1
+        edges.append((last, Q(worked_on__gte=last, worked_on__lte=scope.date_to), 1))
     elif after:
-        days |= Q(worked_on__gt=scope.date_to, worked_on__lte=month_end(last))
-        sign[last] = -1
-    return start, end, days, sign
+        edges.append((last, Q(worked_on__gt=scope.date_to, worked_on__lte=month_end(last)), -1))
+    return start, end, edges
 
 
 def _cells(scope: Scope) -> QuerySet[HourMonth]:
@@ -172,12 +225,35 @@ def _cells(scope: Scope) -> QuerySet[HourMonth]:
     return found.filter(scope.level_q("access__"))
 
 
-def _sums(scope: Scope, rows: QuerySet[Any]) -> HourFigures:
-    """Hours by facility and year, by month and by area: from cells or totals (`rows`,
-    with `hours` and `entries`) of whole months, and the entries of the end months' days
+def _sum_parts(scope: Scope, rows: QuerySet[Any]) -> dict[str, QuerySet[Any]]:
+    """The parts of _together behind the hours: cells or totals (`rows`, with `hours` and
+    `entries`) of whole months by facility and month (a thousand rows at most: by year
+    and by month come from them) and by area, and the entries of the end months' days
     that make the period exact (see _edges)."""
-    start, end, days, sign = _edges(scope)
+    start, end, edges = _edges(scope)
     rows = rows.filter(month__gte=start, month__lte=end)
+    parts: dict[str, QuerySet[Any]] = {
+        "sum_by_facility_month": rows.values(c_facility=F("facility"), c_month=F("month")).annotate(
+            c_hours=Sum("hours"), c_n=Sum("entries")
+        ),
+        "sum_by_area": rows.values(c_area=F("program_area")).annotate(c_hours=Sum("hours")),
+    }
+    approved = HourEntry.objects.approved().filter(facility__in=scope.facility_ids())
+    if scope.kind:
+        approved = approved.filter(access__kind=scope.kind)
+    approved = approved.filter(scope.level_q("access__"))
+    for n, (_month, days, _sign) in enumerate(edges):
+        parts[f"edge{n}"] = (
+            approved.filter(days)
+            .values(c_facility=F("facility"), c_area=F("program_area"))
+            .annotate(c_hours=Sum("hours"), c_n=Count("pk"))
+        )
+    return parts
+
+
+def _sums(scope: Scope, rows: Rows) -> HourFigures:
+    """Hours by facility and year, by month and by area, from the rows of _sum_parts."""
+    _start, _end, edges = _edges(scope)
     figures = HourFigures()
     entries_by_month: dict[date, int] = defaultdict(int)
     month_hours: dict[date, Decimal] = defaultdict(Decimal)
@@ -191,31 +267,13 @@ def _sums(scope: Scope, rows: QuerySet[Any]) -> HourFigures:
         if area is not None:
             area_hours[area] += hours
 
-    # One row per facility and month (a thousand at most): by year and by month from them.
-    for row in (
-        rows.values("facility", "month").annotate(hours=Sum("hours"), n=Sum("entries")).order_by()
-    ):
-        add(row["facility"], row["month"], None, row["hours"], row["n"])
-    for row in rows.values("program_area").annotate(hours=Sum("hours")).order_by():
-        area_hours[row["program_area"]] += row["hours"]
-    edge = HourEntry.objects.approved().filter(days, facility__in=scope.facility_ids())
-    if scope.kind:
-        edge = edge.filter(access__kind=scope.kind)
-    edge = edge.filter(scope.level_q("access__"))
-    for row in (
-        edge.annotate(month=TruncMonth("worked_on"))
-        .values("facility", "month", "program_area")
-        .annotate(hours=Sum("hours"), n=Count("pk"))
-        .order_by()
-    ):  # aggregated: a facility, end month and area each
-        factor = sign[row["month"]]
-        add(
-            row["facility"],
-            row["month"],
-            row["program_area"],
-            factor * row["hours"],
-            factor * row["n"],
-        )
+    for row in rows["sum_by_facility_month"]:
+        add(row["c_facility"], row["c_month"], None, row["c_hours"], row["c_n"])
+    for row in rows["sum_by_area"]:
+        area_hours[row["c_area"]] += row["c_hours"]
+    for n, (month, _days, sign) in enumerate(edges):
+        for row in rows[f"edge{n}"]:  # aggregated: a facility and area each
+            add(row["c_facility"], month, row["c_area"], sign * row["c_hours"], sign * row["c_n"])
     figures.hours_by_facility_year = dict(by_year)
     # Months whose every entry fell outside the period are not listed.
     figures.by_month = {m: (month_hours[m], 0) for m, n in entries_by_month.items() if n > 0}
@@ -223,17 +281,25 @@ def _sums(scope: Scope, rows: QuerySet[Any]) -> HourFigures:
     return figures
 
 
-def _serving(
-    cells: QuerySet[HourMonth], what: str
-) -> tuple[dict[int, int], int, dict[date, int], dict[str, int]]:
+def _serving_parts(cells: QuerySet[HourMonth], what: str, name: str) -> dict[str, QuerySet[Any]]:
     """Distinct `what` (person or access) serving, from cells with an entry in the period:
-    by facility, in all, by month and by area."""
+    by facility, in all, by month and by area (parts of _together named after `name`)."""
     distinct = Count(what, distinct=True)
+    return {
+        f"{name}_by_facility": cells.values(c_facility=F("facility")).annotate(c_n=distinct),
+        f"{name}_all": cells.values(c_m=Value(0)).annotate(c_n=distinct),
+        f"{name}_by_month": cells.values(c_month=F("month")).annotate(c_n=distinct),
+        f"{name}_by_area": cells.values(c_area=F("program_area")).annotate(c_n=distinct),
+    }
+
+
+def _serving(rows: Rows, name: str) -> tuple[dict[int, int], int, dict[date, int], dict[str, int]]:
+    """The counts of _serving_parts(..., name)."""
     return (
-        _counts(cells.values("facility").annotate(n=distinct).order_by(), "facility"),
-        cells.aggregate(n=distinct)["n"],
-        _counts(cells.values("month").annotate(n=distinct).order_by(), "month"),
-        _counts(cells.values("program_area").annotate(n=distinct).order_by(), "program_area"),
+        _counts(rows[f"{name}_by_facility"], "c_facility"),
+        rows[f"{name}_all"][0]["c_n"] if rows[f"{name}_all"] else 0,
+        _counts(rows[f"{name}_by_month"], "c_month"),
+        _counts(rows[f"{name}_by_area"], "c_area"),
     )
 
 
@@ -256,11 +322,18 @@ def _with_people(
 
 def from_cells(scope: Scope) -> HourFigures:
     cells = _cells(scope)
-    figures = _sums(scope, cells)
-    return _with_people(figures, *_serving(cells.filter(_in_period(scope)), "person"))
+    rows = _together(
+        _sum_parts(scope, cells) | _serving_parts(cells.filter(_in_period(scope)), "person", "p")
+    )
+    return _with_people(_sums(scope, rows), *_serving(rows, "p"))
 
 
 # Statewide: the tallies --------------------------------------------------------------------
+
+
+def _flag(cells: QuerySet[HourMonth]) -> Any:
+    """1 when any of `cells` exists, else 0 (a number, for the UNION of _together)."""
+    return Case(When(Exists(cells), then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
 def from_tallies(scope: Scope) -> HourFigures:
@@ -269,39 +342,30 @@ def from_tallies(scope: Scope) -> HourFigures:
     totals = HourMonthTotal.objects.filter(**_window(scope))
     grants = GrantMonthTally.objects.filter(**_window(scope))
     areas = GrantAreaTally.objects.filter(**_window(scope))
+    window = HourMonth.objects.filter(**_window(scope))
     if scope.kind:
         totals = totals.filter(kind=scope.kind)
         grants = grants.filter(kind=scope.kind)
         areas = areas.filter(kind=scope.kind)
-    figures = _sums(scope, totals)
+        window = window.filter(access__kind=scope.kind)
+    parts = _sum_parts(scope, totals)
 
     # Grants with hours in months M1..M2: by facility and area, those whose previous month
     # with hours came before M1; by month, all of them.
-    by_facility = _counts(
-        grants.filter(since__lt=first).values("facility").annotate(n=Sum("grants")).order_by(),
-        "facility",
+    parts["grants_by_facility"] = (
+        grants.filter(since__lt=first).values(c_facility=F("facility")).annotate(c_n=Sum("grants"))
     )
-    by_month = _counts(grants.values("month").annotate(n=Sum("grants")).order_by(), "month")
-    by_area = _counts(
-        areas.filter(since__lt=first).values("program_area").annotate(n=Sum("grants")).order_by(),
-        "program_area",
+    parts["grants_by_month"] = grants.values(c_month=F("month")).annotate(c_n=Sum("grants"))
+    parts["grants_by_area"] = (
+        areas.filter(since__lt=first).values(c_area=F("program_area")).annotate(c_n=Sum("grants"))
     )
 
     # Less the grants whose only hours in M1..M2 fall on the outside days: found from the
-    # few cells of the end months lying wholly outside the period, each asking by index
-    # whether its grant served inside it (at all, in that month, in that area).
-    window = HourMonth.objects.filter(**_window(scope))
-    if scope.kind:
-        window = window.filter(access__kind=scope.kind)
-    serving = window.filter(_in_period(scope))
-    grant_cells = HourMonth.objects.filter(access=OuterRef("access"))
-    not_serving: set[tuple[int, int]] = set()
-    not_in_month: set[tuple[int, date]] = set()
-    not_in_area: set[tuple[int, str]] = set()
-    # One query per end month, so that each reads its own index and asks by grant. The
-    # day bounds repeat the month's so the planner sees how few cells that is (it has no
-    # statistics on days within a month).
-    for month, outside_q, inside_q in (
+    # few cells of the end months lying wholly outside the period, asking by index whether
+    # the grant served inside it at all and in that month (once per grant), and in the
+    # cell's area (once per cell). The day bounds repeat the month's so the planner sees
+    # how few cells that is (it has no statistics on days within a month).
+    ends = [
         (
             first,
             Q(last_day__gte=first, last_day__lt=scope.date_from),
@@ -312,26 +376,51 @@ def from_tallies(scope: Scope) -> HourFigures:
             Q(first_day__gt=scope.date_to, first_day__lte=month_end(last)),
             Q(first_day__lte=scope.date_to),
         ),
-    ):
-        outside = HourMonth.objects.filter(outside_q, month=month)
-        if scope.kind:
-            outside = outside.filter(access__kind=scope.kind)
-        stale = outside.annotate(
-            served=Exists(grant_cells.filter(_in_period(scope), **_window(scope))),
-            in_area=Exists(
-                grant_cells.filter(
-                    _in_period(scope), program_area=OuterRef("program_area"), **_window(scope)
-                )
-            ),
-            in_month=Exists(grant_cells.filter(inside_q, month=month)),
-        ).values_list("access", "facility", "program_area", "served", "in_area", "in_month")
-        for access, facility, area, served, in_area, in_month in stale:
-            if not served:
-                not_serving.add((access, facility))
-            if not in_month:
-                not_in_month.add((access, month))
-            if not in_area:
-                not_in_area.add((access, area))
+    ]
+    served = HourMonth.objects.filter(_in_period(scope), **_window(scope))
+    for n, (month, outside_q, inside_q) in enumerate(ends):
+        outside = window.filter(outside_q, month=month)
+        parts[f"stale_grants{n}"] = (
+            FacilityAccess.objects.filter(pk__in=outside.values("access"))
+            .values(c_key=F("pk"), c_facility=F("facility"))
+            .annotate(
+                c_n=_flag(served.filter(access=OuterRef("pk"))),
+                c_m=_flag(HourMonth.objects.filter(inside_q, access=OuterRef("pk"), month=month)),
+            )
+        )
+        parts[f"stale_areas{n}"] = outside.values(
+            c_key=F("access"), c_area=F("program_area")
+        ).annotate(
+            c_n=_flag(
+                served.filter(access=OuterRef("access"), program_area=OuterRef("program_area"))
+            )
+        )
+
+    # The tallies count grants; the report counts people. People holding more than one
+    # grant (usually few: none in the bench data) are recounted below.
+    parts["several"] = (
+        FacilityAccess.objects.values(c_key=F("person"))
+        .annotate(c_n=Count("*"))  # COUNT(*): the person index alone answers it
+        .filter(c_n__gt=1)
+    )
+    rows = _together(parts)
+    figures = _sums(scope, rows)
+    by_facility = _counts(rows["grants_by_facility"], "c_facility")
+    by_month = _counts(rows["grants_by_month"], "c_month")
+    by_area = _counts(rows["grants_by_area"], "c_area")
+
+    not_serving: set[tuple[int, int]] = set()
+    not_in_month: set[tuple[int, date]] = set()
+    not_in_area: set[tuple[int, str]] = set()
+    for n, (month, _outside, _inside) in enumerate(ends):
+        for row in rows[f"stale_grants{n}"]:
+            if not row["c_n"]:
+                not_serving.add((row["c_key"], row["c_facility"]))
+            if not row["c_m"]:
+                not_in_month.add((row["c_key"], month))
+        for row in rows[f"stale_areas{n}"]:
+            if not row["c_n"]:
+                not_in_area.add((row["c_key"], row["c_area"]))
     for _access, facility in not_serving:
         by_facility[facility] -= 1
     for _access, month in not_in_month:
@@ -339,19 +428,17 @@ def from_tallies(scope: Scope) -> HourFigures:
     for _access, area in not_in_area:
         by_area[area] -= 1
 
-    # The tallies count grants; the report counts people. For people holding more than
-    # one grant, put their people in place of their grants.
-    # Read first as a list: usually short (empty in the bench data), so the counts below
-    # use the person index, or are skipped when nobody holds two grants.
-    several = list(
-        FacilityAccess.objects.values("person")
-        .annotate(n=Count("*"))  # COUNT(*): the person index alone answers it
-        .filter(n__gt=1)
-        .values_list("person", flat=True)
+    # For people holding more than one grant, put their people in place of their grants
+    # (a second query, only when there are such people).
+    several = [row["c_key"] for row in rows["several"]]
+    theirs = window.filter(_in_period(scope), person__in=several)
+    their = _together(
+        _serving_parts(theirs, "person", "p") | _serving_parts(theirs, "access", "g")
+        if several
+        else {}
     )
-    theirs = serving.filter(person__in=several)
-    people = _serving(theirs, "person")
-    their_grants = _serving(theirs, "access")
+    people = _serving(their, "p") if several else ({}, 0, {}, {})
+    their_grants = _serving(their, "g") if several else ({}, 0, {}, {})
     overall = sum(by_facility.values()) - their_grants[1] + people[1]
     _replace(by_facility, people[0], their_grants[0])
     _replace(by_month, people[2], their_grants[2])
