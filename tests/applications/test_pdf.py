@@ -10,8 +10,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.files.storage import storages
 from django import forms
+from django.core.files.storage import storages
 from django.utils import formats
 from pypdf import PdfReader
 
