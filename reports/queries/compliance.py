@@ -337,13 +337,30 @@ def in_service(scope: Scope, active_courses: list[Course], total: int) -> Table:
     listed = active.annotate(
         in_service=Coalesce(Subquery(hours, output_field=DecimalField()), zero)
     ).select_related("person", "facility")
+    # The page's 200 fewest first: a completion's hours are positive (completion_has_hours),
+    # so a sum of zero is no completion in the year at all. Those grants come first, by
+    # name, and at any size most active volunteers are among them: read by an anti-join,
+    # they fill the page without anyone's hours being summed (the sum over every active
+    # grant was most of the page's database time). Only a short page sums the rest.
+    window = TrainingCompletion.objects.filter(
+        person=OuterRef("person"),
+        course__in=[c.pk for c in courses],
+        completed_on__gt=since,
+        completed_on__lte=scope.today,
+    )
+    none_yet = (active.filter(~Exists(window)) if courses else active).annotate(in_service=zero)
+    none_yet = none_yet.select_related("person", "facility")
+    with_hours = summed.filter(Exists(window)) if courses else summed.none()
 
     def rows(limit: int | None) -> list[list[Any]]:
+        found: list[Any]  # grants annotated with in_service
         if limit:
-            first = summed.order_by(*order).values("pk")[:limit]
-            found = listed.filter(pk__in=Subquery(first)).order_by(*order)
+            found = list(none_yet.order_by(*order)[:limit])
+            if len(found) < limit:
+                first = with_hours.order_by(*order).values("pk")[: limit - len(found)]
+                found += listed.filter(pk__in=Subquery(first)).order_by(*order)
         else:  # the CSV: every row, one query
-            found = summed.select_related("person", "facility").order_by(*order)
+            found = list(summed.select_related("person", "facility").order_by(*order))
         return [
             [
                 g.person.full_name,

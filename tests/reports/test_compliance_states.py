@@ -4,6 +4,7 @@ at another facility, the latest TB test by day and then by id, agreements of pas
 current and coming versions), so that the way the states are computed (sets of people
 read once, not a probe per grant) can change without the figures changing."""
 
+import importlib
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -170,3 +171,59 @@ def test_each_state_of_each_item() -> None:
     }
     assert active == 7
     assert compliance(scope)[1].total == 7
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 4, 5, 6, 7, 8])
+def test_the_in_service_page_is_the_first_rows_of_the_whole_listing(
+    limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page reads the volunteers with no in-service hours first (by name) and sums the
+    others' hours only when those do not fill it: whatever the page's length, its rows are
+    the first rows of the CSV's listing (fewest hours first, then by name)."""
+    module = importlib.import_module("reports.queries.compliance")
+
+    facility = FacilityFactory(code="ISV", name="In-service Center")
+    course = Course.objects.create(
+        code="in-service", name="In-service", annual_hours_required=Decimal(4)
+    )
+    # Hours lie inside the year unless said otherwise; one completion falls before it.
+    plan = {
+        "Cy Able": [],
+        "Al Baker": [Decimal(2)],
+        "Bo Baker": [Decimal(1), Decimal(1)],  # the same sum as Al: by name
+        "Di Cole": [],
+        "Ed Dunn": [Decimal(5)],
+        "Flo Ames": [],
+    }
+    for name, amounts in plan.items():
+        access = _grant(facility, name)
+        for amount in amounts:
+            TrainingCompletion.objects.create(
+                person=access.person, course=course, completed_on=TODAY, hours=amount
+            )
+    old = _grant(facility, "Gus Old")
+    TrainingCompletion.objects.create(
+        person=old.person,
+        course=course,
+        completed_on=add_months(TODAY, -13),
+        hours=Decimal(8),
+    )
+    _grant(facility, "Hal Gone", status=AccessStatus.EXPIRED)
+    scope = Scope(Facility.objects.filter(code="ISV"), TODAY, TODAY, "", "", TODAY)
+    monkeypatch.setattr(module, "LISTING_LIMIT", limit)
+
+    listing = compliance(scope)[1]
+    every = list(listing.csv_rows())
+
+    assert [row[0] for row in every] == [
+        "Cy Able",
+        "Flo Ames",
+        "Di Cole",
+        "Gus Old",  # hours before the year do not count
+        "Al Baker",
+        "Bo Baker",
+        "Ed Dunn",
+    ]
+    assert [row[3] for row in every] == [0, 0, 0, 0, 2, 2, 5]
+    assert listing.rows == every[:limit]
+    assert listing.total == 7
