@@ -11,6 +11,7 @@ ever decrypted here. Everything the applicant typed goes through Django's autoes
 import contextlib
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -464,13 +465,9 @@ def _stored_pdf(application: Application, html: str, language: str) -> bytes:
     name = f"{folder}/{language}-{digest.hexdigest()[:32]}.pdf"
     # The private storage, like the uploads: the file holds every answer and identifier.
     storage = storages["private"]
-    if storage.exists(name):
-        with storage.open(name, "rb") as stored:
-            return bytes(stored.read())
-    content = _write_pdf(html)
-    # Two first requests at once both render; the storage keeps one under this name.
-    if not storage.exists(name):
-        storage.save(name, ContentFile(content))
+    content, rendered = _kept(storage, name, lambda: _write_pdf(html))
+    if not rendered:
+        return content
     with contextlib.suppress(FileNotFoundError):
         for older in storage.listdir(folder)[1]:
             if older.startswith(f"{language}-") and f"{folder}/{older}" != name:
@@ -525,12 +522,16 @@ def stored_blank_form_pdf(kind: str) -> bytes:
         kind = Kind.VOLUNTEER
     language = rendered_language(translation.get_language() or settings.LANGUAGE_CODE)
     name = f"blank-forms/{blank_forms_key()}/{language}/{kind}.pdf"
-    storage = storages["default"]
+    return _kept(storages["default"], name, lambda: blank_form_pdf(kind))[0]
+
+
+def _kept(storage: Any, name: str, render: Callable[[], bytes]) -> tuple[bytes, bool]:
+    """The file `name` from `storage`, or `render()` saved under it; and whether it was
+    rendered now. Two first requests at once both render; the storage keeps one."""
     if storage.exists(name):
         with storage.open(name, "rb") as stored:
-            return bytes(stored.read())
-    content = blank_form_pdf(kind)
-    # Two first requests at once both render; the storage keeps one under this name.
+            return bytes(stored.read()), False
+    content = render()
     if not storage.exists(name):
         storage.save(name, ContentFile(content))
-    return content
+    return content, True
