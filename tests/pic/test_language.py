@@ -15,7 +15,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.test.utils import override_settings
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 
 from accounts.languages import rendered_language
 from accounts.tasks import send_templated_email
@@ -60,7 +60,9 @@ def test_an_applicant_preferring_spanish_reads_dates_in_the_language_of_the_text
         f"/account/applications/{application.public_id}/", HTTP_ACCEPT_LANGUAGE="es"
     )
     html = response.content.decode()
-    event_day = application.events.order_by("at").first().at.date()  # type: ignore[union-attr]
+    # The day as the page shows it: in the department's time zone (UTC's date differs
+    # every evening from 18:00 in Missouri).
+    event_day = timezone.localdate(application.events.order_by("at").first().at)  # type: ignore[union-attr]
     lang = rendered_language("es")
     with translation.override(lang):
         local_date = formats.date_format(event_day)
