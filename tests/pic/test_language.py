@@ -21,7 +21,7 @@ from accounts.languages import rendered_language
 from accounts.tasks import send_templated_email
 from applications.models import Application
 from facilities.models import Facility
-from tests.factories import submitted_application
+from tests.factories import FacilityFactory, submitted_application
 
 SKIP_LINK_EN = "Skip to main content"
 SKIP_LINK_ES = "Saltar al contenido principal"
@@ -116,3 +116,21 @@ def test_with_a_project_catalogue_spanish_is_declared_and_used(
         html = client.get("/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
         assert declared(html) == "es"
         assert SKIP_LINK_ES in html
+
+
+@pytest.mark.django_db
+def test_the_public_directory_s_filters_read_in_spanish(client: Client) -> None:
+    """The directory is public: its filter labels are in the applicant's language, not
+    staff English (they were listed as staff-only). The project's own catalogue."""
+    if rendered_language("es") != "es":
+        pytest.skip("the Spanish catalogue is not compiled (make messages)")
+    FacilityFactory()
+    html = client.get("/facilities/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    for spanish in (
+        "Nombre o ciudad",
+        "Tipo de centro",
+        "Todos los tipos",
+        "Incluir centros cerrados",
+    ):
+        assert spanish in html
+    assert "All types" not in html
