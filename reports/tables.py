@@ -5,6 +5,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import chain
 from typing import Any
 
 from facilities import csvfiles
@@ -60,18 +61,10 @@ def csv_value(value: Any, kind: str) -> Any:
     return value
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def stream_csv(header: list[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
     """Lines of a formula-safe CSV (facilities.csvfiles), a BOM first so Excel reads UTF-8."""
-    writer = csvfiles.writer(_Echo())
     yield "\ufeff"
-    yield writer.writerow(header)
-    for row in rows:
-        yield writer.writerow(row)
+    yield from csvfiles.lines(chain([header], rows))
 
 
 def table_csv(table: Table) -> Iterator[str]:

@@ -182,7 +182,19 @@ def standing_bans() -> QuerySet[Ban]:
 
 
 def ban_row(ban: Ban) -> Refused:
-    return Refused(person=ban.person, reason=_("Banned statewide"), since=ban.banned_on)
+    return Refused(person=ban.person, reason=_banned(), since=ban.banned_on)
+
+
+def _banned() -> str:
+    return _("Banned statewide")
+
+
+def _badge_refused(status: str, returned: bool | None) -> str:
+    """Why a badge is refused: its grant's status, and whether it never came back."""
+    reason = str(AccessStatus(status).label)
+    if returned is False:
+        reason = _("%(status)s; badge not returned") % {"status": reason}
+    return reason
 
 
 def clearance_list(facility: Facility, on: date) -> ClearanceList:
@@ -211,12 +223,9 @@ def refused_badges(facility: Facility, on: date) -> QuerySet[FacilityAccess]:
 
 
 def refused_row(grant: FacilityAccess) -> Refused:
-    reason = str(grant.get_status_display())
-    if grant.badge_returned is False:
-        reason = _("%(status)s; badge not returned") % {"status": reason}
     return Refused(
         person=grant.person,
-        reason=reason,
+        reason=_badge_refused(grant.status, grant.badge_returned),
         badge_number=grant.badge_number or "",
         since=grant.status_since,
         grant=grant,
@@ -280,10 +289,8 @@ def _refused(row: Mapping[str, Any]) -> Refused:
         email=row["email"],
     )
     if row["source"] == 0:
-        return Refused(person=person, reason=_("Banned statewide"), since=row["since"])
-    reason = str(AccessStatus(row["state"]).label)
-    if row["returned"] is False:
-        reason = _("%(status)s; badge not returned") % {"status": reason}
+        return Refused(person=person, reason=_banned(), since=row["since"])
+    reason = _badge_refused(row["state"], row["returned"])
     return Refused(person=person, reason=reason, badge_number=row["badge"], since=row["since"])
 
 
