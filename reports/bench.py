@@ -45,6 +45,7 @@ from screening.models import (
     StepKind,
     StepState,
 )
+from volunteers import compliance_dates
 from volunteers.models import (
     AccessEvent,
     AccessEventKind,
@@ -392,6 +393,7 @@ class Seeder:
             self.hours(grants)
             self.roll_up_hours()
             self.trainings(grants)
+            self.compliance_dates()
             self.audit()
         self.rows.analyze(*loaded, HourMonth, HourMonthTotal, GrantMonthTally, GrantAreaTally)
         return self.counts
@@ -751,6 +753,14 @@ class Seeder:
         self.write("hour roll-ups  ...")
         with transaction.atomic():
             hour_rollups.rebuild()
+        self.write(" done\n")
+
+    def compliance_dates(self) -> None:
+        """The grants' compliance dates from the trainings and TB tests just loaded (what
+        the activation service keeps one record at a time)."""
+        self.write("compliance dates  ...")
+        with transaction.atomic():
+            compliance_dates.refresh()
         self.write(" done\n")
 
     def trainings(self, grants: list[tuple[int, int, int, date]]) -> None:

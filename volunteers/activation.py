@@ -18,6 +18,7 @@ from applications import age
 from applications.models import AccessLevel, Person
 from audit.services import record
 from facilities.models import Facility, ProgramSettings
+from volunteers import compliance_dates
 from volunteers.compliance import access_validity_end, activation_problems, add_months
 from volunteers.errors import GateClosed, VolunteerError
 from volunteers.models import (
@@ -58,7 +59,7 @@ def record_completion(
         raise VolunteerError(_("A completion cannot be in the future."))
     if course.per_facility and facility is None:
         raise VolunteerError(_("Say at which facility this was completed."))
-    return TrainingCompletion.objects.create(
+    completion = TrainingCompletion.objects.create(
         person=person,
         course=course,
         facility=facility if course.per_facility else None,
@@ -67,6 +68,8 @@ def record_completion(
         session=session,
         recorded_by=_user(by),
     )
+    compliance_dates.refresh(people=[person.pk])
+    return completion
 
 
 @transaction.atomic
@@ -192,6 +195,7 @@ def record_tb_test(
     if scan is not None:
         test.scan.save("scan", scan, save=False)
     test.save()
+    compliance_dates.refresh(people=[person.pk])
     return test
 
 

@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from volunteers import compliance_dates
 from volunteers.models import (
     AgreementSignature,
     AgreementVersion,
@@ -34,6 +35,12 @@ class CourseAdmin(admin.ModelAdmin[Course]):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Completions point at courses: retire a course (not active) instead.
         return False
+
+    def save_model(self, request: HttpRequest, obj: Course, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # Whom a course applies to and how long it lasts decide every grant's training
+        # dates (a few seconds at 20,000 grants; courses change rarely).
+        compliance_dates.refresh()
 
 
 class ReadOnlyAdmin(admin.ModelAdmin[Any]):

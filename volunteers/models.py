@@ -104,6 +104,14 @@ class FacilityAccess(models.Model):
     badge_returned = models.BooleanField(null=True, blank=True)
     badge_returned_on = models.DateField(null=True, blank=True)
     exit_note = models.TextField(blank=True)
+    # The person's records as the compliance report reads them, kept by
+    # volunteers.compliance_dates: the day the first of the grant's renewed
+    # trainings expires (none: no such course applies), whether one of them was never done,
+    # and the latest TB test's valid-until when that test is clear (none: no test, or the
+    # latest is not clear). Dates, not states: the report compares them with its own day.
+    trainings_expire_on = models.DateField(null=True, blank=True, editable=False)
+    training_missing = models.BooleanField(default=False, editable=False)
+    tb_clear_until = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -11,7 +11,6 @@ from django.db.models import (
     Count,
     DecimalField,
     Exists,
-    F,
     FilteredRelation,
     IntegerField,
     OuterRef,
@@ -20,9 +19,8 @@ from django.db.models import (
     Sum,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Coalesce, Greatest, RowNumber
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from facilities.models import ProgramSettings
@@ -35,8 +33,6 @@ from volunteers.models import (
     AgreementSignature,
     AgreementVersion,
     Course,
-    TBResult,
-    TBTest,
     TrainingCompletion,
 )
 
@@ -51,32 +47,9 @@ SHOWN = (
     "person__suffix",
     "facility__name",
 )
-CLEAR = (TBResult.NEGATIVE, TBResult.POSITIVE_CLEARED)
-
-
-def last_day_expiring_before(today: date, months: int) -> date:
-    """The latest completion date whose expiry (add_months) falls before `today`."""
-    day = add_months(today, -months) + timedelta(days=3)
-    while add_months(day, months) >= today:
-        day -= timedelta(days=1)
-    return day
-
-
-def last_day_expiring_by(last: date, months: int) -> date:
-    """The latest completion date whose expiry falls on or before `last`."""
-    day = add_months(last, -months) + timedelta(days=3)
-    while add_months(day, months) > last:
-        day -= timedelta(days=1)
-    return day
 
 
 LAPSED, EXPIRING, CURRENT = 2, 1, 0
-
-
-def _worst(states: list[Any]) -> Any:
-    if not states:
-        return Value(CURRENT)
-    return states[0] if len(states) == 1 else Greatest(*states, output_field=IntegerField())
 
 
 def _by_set(cases: list[tuple[Q, int]], default: int) -> Any:
@@ -87,61 +60,32 @@ def _by_set(cases: list[tuple[Q, int]], default: int) -> Any:
     )
 
 
-# The states below test each grant's person against sets of people ("people with a PREA
-# completion after such a day"): uncorrelated subqueries, which the database reads once
-# and hashes, instead of an index probe per grant and item (12,000 grants at bench scale).
+def _dated_state(until: str, lapsed: Q, today: date, window_end: date) -> Any:
+    """Lapsed when `lapsed` holds or the grant's `until` date has passed; expiring when it
+    falls within the window. The dates are kept on the grant by
+    volunteers.compliance_dates: a comparison per grant, not a search of every
+    person's completions and TB tests in each request."""
+    return Case(
+        When(lapsed | Q(**{f"{until}__lt": today}), then=Value(LAPSED)),
+        When(Q(**{f"{until}__lte": window_end}), then=Value(EXPIRING)),
+        default=Value(CURRENT),
+        output_field=IntegerField(),
+    )
 
 
-def _training_state(courses: list[Course], today: date, window_end: date) -> Any:
-    """Per grant, the worst state over the tracked courses that apply to it: lapsed when
-    the latest completion expired (or there is none), expiring when it expires within the
-    window."""
-    states = []
-    for course in courses:
-        assert course.validity_months is not None
-        before = last_day_expiring_before(today, course.validity_months)
-        by_end = last_day_expiring_by(window_end, course.validity_months)
-        if course.per_facility:
-            # At the grant's own facility: a set of (person, facility) pairs, which the
-            # ORM cannot test with IN; one probe per grant for these courses only.
-            latest = TrainingCompletion.objects.filter(
-                person=OuterRef("person"), course=course, facility=OuterRef("facility")
-            )
-            found = Case(
-                When(Exists(latest.filter(completed_on__gt=by_end)), then=Value(CURRENT)),
-                When(Exists(latest.filter(completed_on__gt=before)), then=Value(EXPIRING)),
-                default=Value(LAPSED),
-                output_field=IntegerField(),
-            )
-        else:
-            done = TrainingCompletion.objects.filter(course=course)
-            # Current: a completion expiring after the window; expiring: one still valid
-            # today; else (none at all included) lapsed.
-            found = _by_set(
-                [
-                    (Q(person__in=done.filter(completed_on__gt=by_end).values("person")), CURRENT),
-                    (Q(person__in=done.filter(completed_on__gt=before).values("person")), EXPIRING),
-                ],
-                LAPSED,
-            )
-        applies = Q()
-        if course.kinds:
-            applies &= Q(kind__in=course.kinds)
-        if course.levels:
-            applies &= Q(level_approved__in=course.levels)
-        states.append(
-            Case(When(applies, then=found), default=Value(CURRENT), output_field=IntegerField())
-            if applies
-            else found
-        )
-    return _worst(states)
+def _training_state(today: date, window_end: date) -> Any:
+    """The worst of the renewed trainings that apply to the grant: lapsed when one was never
+    done or the first to expire has expired, expiring when it expires within the window;
+    current when no such course applies (no date, nothing missing)."""
+    return _dated_state("trainings_expire_on", Q(training_missing=True), today, window_end)
 
 
 def _agreement_state(today: date, window_end: date, signing_days: int) -> Any:
     """Overdue when a version (in effect, or coming within the window) whose signing
     deadline has passed is unsigned; due when one whose deadline falls within the window
-    is: the person is not among those who signed every version of the group. The groups
-    are subqueries too (no query of their own): deadline = effective_on + signing days."""
+    is: the person is not among those who signed every version of the group, a set read
+    once and hashed (not a probe per grant). The groups are subqueries too (no query of
+    their own): deadline = effective_on + signing days."""
     asked = AgreementVersion.objects.filter(
         Q(pk__in=AgreementVersion.objects.in_effect(today).values("pk"))
         | Q(effective_on__gt=today, effective_on__lte=window_end)
@@ -172,25 +116,7 @@ def _agreement_state(today: date, window_end: date, signing_days: int) -> Any:
 def _tb_state(today: date, window_end: date) -> Any:
     """Lapsed: the latest test is not clear or no longer valid (or there is none);
     expiring: it stops being valid within the window. Only where the facility asks."""
-    latest = (
-        TBTest.objects.annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("person")],
-                order_by=[F("tested_on").desc(), F("pk").desc()],
-            )
-        )
-        .filter(rank=1)
-        .values("pk")
-    )
-    clear = TBTest.objects.filter(pk__in=latest, result__in=CLEAR)
-    found = _by_set(
-        [
-            (Q(person__in=clear.filter(valid_until__gt=window_end).values("person")), CURRENT),
-            (Q(person__in=clear.filter(valid_until__gte=today).values("person")), EXPIRING),
-        ],
-        LAPSED,
-    )
+    found = _dated_state("tb_clear_until", Q(tb_clear_until__isnull=True), today, window_end)
     return Case(
         When(facility__tb_test_required=True, then=found),
         default=Value(CURRENT),
@@ -198,17 +124,10 @@ def _tb_state(today: date, window_end: date) -> Any:
     )
 
 
-def by_facility(
-    scope: Scope, settings: ProgramSettings, active_courses: list[Course]
-) -> tuple[Table, int]:
+def by_facility(scope: Scope, settings: ProgramSettings) -> tuple[Table, int]:
     """The table, and how many active grants it counts (the in-service listing's total)."""
     today = scope.today
     window_end = today + timedelta(days=settings.reminder_window_days)
-    courses = [
-        c
-        for c in active_courses
-        if c.validity_months is not None and c.annual_hours_required is None
-    ]
     active = Q(status=AccessStatus.ACTIVE)
 
     def if_active(state: Any) -> Any:
@@ -232,7 +151,7 @@ def by_facility(
                 output_field=IntegerField(),
             ),
             tb_state=if_active(_tb_state(today, window_end)),
-            training_state=if_active(_training_state(courses, today, window_end)),
+            training_state=if_active(_training_state(today, window_end)),
             agreement_state=if_active(
                 _agreement_state(today, window_end, settings.agreement_signing_days)
             ),
@@ -416,5 +335,5 @@ class _Lazy:
 def compliance(scope: Scope) -> list[Table]:
     settings = ProgramSettings.load()
     courses = list(Course.objects.filter(is_active=True).order_by("pk"))
-    table, active = by_facility(scope, settings, courses)
+    table, active = by_facility(scope, settings)
     return [table, in_service(scope, courses, active)]

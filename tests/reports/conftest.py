@@ -24,6 +24,7 @@ from applications.models import (
 from facilities.models import Facility, Region
 from tests.conftest import member
 from tests.factories import FacilityFactory, StaffUserFactory
+from volunteers import compliance_dates
 from volunteers.models import (
     AccessEvent,
     AccessEventKind,
@@ -106,7 +107,7 @@ def grant(
     expires: date | None = None,
     level: str = AccessLevel.NO_CONTACT,
 ) -> FacilityAccess:
-    return FacilityAccess.objects.create(
+    access = FacilityAccess.objects.create(
         person=app.person,
         facility=app.facility,
         application=app,
@@ -117,6 +118,9 @@ def grant(
         expires_on=expires,
         starts_on=date(2024, 2, 1),
     )
+    compliance_dates.refresh(grants=[access.pk])  # as volunteers.services.create_grant does
+    access.refresh_from_db()
+    return access
 
 
 def hours(

@@ -11,6 +11,7 @@ from accounts.models import User
 from applications import age
 from applications.models import Application
 from applications.services import actor_label
+from volunteers import compliance_dates
 from volunteers.errors import GateClosed
 from volunteers.models import (
     AccessCheck,
@@ -91,4 +92,5 @@ def create_grant(
         to_status=AccessStatus.PENDING_ACTIVATION,
         text=_("Created by approval of %(reference)s.") % {"reference": application.reference},
     )
+    compliance_dates.refresh(grants=[grant.pk])
     return grant

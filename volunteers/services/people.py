@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Person
+from volunteers import compliance_dates
 from volunteers.models import Ban, Enrollment, FacilityAccess, TBTest, TrainingCompletion
 from volunteers.services.bans import standing_ban
 
@@ -24,3 +25,5 @@ def move_standing(*, keep: Person, merge: Person) -> None:
     TBTest.objects.filter(person=merge).update(person=keep)
     kept_sessions = Enrollment.objects.filter(person=keep).values("session")
     Enrollment.objects.filter(person=merge).exclude(session__in=kept_sessions).update(person=keep)
+    # The moved grants and `keep`'s own now read both people's records.
+    compliance_dates.refresh(people=[keep.pk])
