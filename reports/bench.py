@@ -65,6 +65,7 @@ from volunteers.models import (
     TBResult,
     TBTest,
     TrainingCompletion,
+    UnsignedAgreement,
 )
 from volunteers.services import hour_rollups
 
@@ -873,6 +874,7 @@ def clear(write: Callable[[str], None]) -> dict[str, int]:
             ("hours", HourEntry.objects.filter(person__in=people)),
             ("grant events", AccessEvent.objects.filter(access__person__in=people)),
             ("signatures", AgreementSignature.objects.filter(person__in=people)),
+            ("unsigned agreements", UnsignedAgreement.objects.filter(person__in=people)),
             ("completions", TrainingCompletion.objects.filter(person__in=people)),
             ("TB tests", TBTest.objects.filter(person__in=people)),
             ("grants", FacilityAccess.objects.filter(person__in=people)),

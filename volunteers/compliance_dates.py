@@ -1,13 +1,15 @@
 """Each grant's compliance dates (FacilityAccess.trainings_expire_on, training_missing and
-tb_clear_until), kept in step with the records they come from, so that the statewide
-compliance report compares dates on the grants instead of finding every person's latest
-completion and TB test in each request.
+tb_clear_until) and each holder's unsigned agreements (UnsignedAgreement), kept in step
+with the records they come from, so that the statewide compliance report compares dates
+on the grants and reads a few unsigned rows instead of finding every person's latest
+completion and TB test and grouping every signature in each request.
 
 The writers call `refresh` in the same transaction: recording a completion or a TB test
-(volunteers.activation), a new grant (volunteers.services.grants), a merge
-(volunteers.services.people), a course saved in the admin (every grant), and
-`seed_bench` after loading. They are dates, not states: a state (current, expiring,
-lapsed) depends on the day the report is read, and is worked out then.
+(volunteers.activation), a signature (volunteers.services.agreements), a new grant
+(volunteers.services.grants), a merge (volunteers.services.people); and for everyone,
+a course saved in the admin, a version published, and `seed_bench` after loading.
+The grants' fields are dates, not states: a state (current, expiring, lapsed) depends on
+the day the report is read, and is worked out then.
 """
 
 from collections import defaultdict
@@ -18,8 +20,18 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max, QuerySet
 
+from applications import age
 from volunteers.compliance import add_months
-from volunteers.models import Course, FacilityAccess, TBResult, TBTest, TrainingCompletion
+from volunteers.models import (
+    AgreementSignature,
+    AgreementVersion,
+    Course,
+    FacilityAccess,
+    TBResult,
+    TBTest,
+    TrainingCompletion,
+    UnsignedAgreement,
+)
 
 CLEAR = (TBResult.NEGATIVE, TBResult.POSITIVE_CLEARED)
 FIELDS = ("trainings_expire_on", "training_missing", "tb_clear_until")
@@ -115,27 +127,88 @@ def refresh_grants(
     return changed
 
 
+def asked_versions(versions: QuerySet[Any], today: date) -> list[int]:
+    """The versions people are asked to sign as of `today`: each kind's latest already in
+    effect (AgreementVersionQuerySet.in_effect) and every one still to come. Read as rows,
+    so the migration that added the unsigned rows works them out the same way."""
+    latest: dict[str, tuple[date, int, int]] = {}
+    coming = []
+    for v in versions.values("pk", "kind", "version", "effective_on"):
+        if v["effective_on"] > today:
+            coming.append(v["pk"])
+        elif v["kind"] not in latest or (v["effective_on"], v["version"]) > latest[v["kind"]][:2]:
+            latest[v["kind"]] = (v["effective_on"], v["version"], v["pk"])
+    return sorted([pk for _day, _number, pk in latest.values()] + coming)
+
+
+def refresh_unsigned(
+    people: set[int] | None,
+    *,
+    holders: QuerySet[Any],
+    versions: QuerySet[Any],
+    signatures: QuerySet[Any],
+    unsigned: QuerySet[Any],
+    today: date,
+) -> int:
+    """Make `unsigned` (UnsignedAgreement rows) hold, for `people` (every person holding a
+    grant in `holders` when None), exactly the asked versions each has not signed. A
+    version superseded later keeps its rows until the person's next refresh: harmless, as
+    the report only asks about the versions asked on its own day."""
+    every = people is None
+    if people is None:
+        people = set(holders.values_list("person", flat=True))
+    asked = asked_versions(versions, today)
+    signed_rows = signatures.filter(version__in=asked)
+    existing_rows = unsigned
+    if not every:
+        signed_rows = signed_rows.filter(person__in=people)
+        existing_rows = existing_rows.filter(person__in=people)
+    signed = set(signed_rows.values_list("person", "version"))
+    wanted = {(p, v) for p in people for v in asked} - signed
+    existing = {(p, v): pk for pk, p, v in existing_rows.values_list("pk", "person", "version")}
+    stale = [pk for pair, pk in existing.items() if pair not in wanted]
+    for start in range(0, len(stale), 2000):  # SQLite's limit on a statement's parameters
+        unsigned.filter(pk__in=stale[start : start + 2000]).delete()
+    model = unsigned.model
+    model._default_manager.bulk_create(
+        [model(person_id=p, version_id=v) for p, v in wanted - existing.keys()], batch_size=2000
+    )
+    return len(stale) + len(wanted - existing.keys())
+
+
 @transaction.atomic
 def refresh(*, people: Iterable[int] | None = None, grants: Iterable[int] | None = None) -> int:
-    """Recompute the grants of `people` (person ids), or the `grants` given (ids); every
-    grant when neither is given.
+    """Recompute the grants of `people` (person ids), or the `grants` given (ids), and
+    those people's unsigned agreements; every grant and holder when neither is given.
+    Returns how many grants changed.
 
     Race safety: the grants are locked before the records are read, so of two writers
     recording for one person at once the second waits, then reads the first one's record
     too (each statement sees what was committed before it). The whole refresh (a course
-    changed, a load) locks nothing: it only reads and writes the dates."""
+    changed, a version published, a load) locks nothing: it only reads and writes the
+    dates and the unsigned rows."""
     queryset = FacilityAccess.objects.all()
     every = people is None and grants is None
     if people is not None:
         queryset = queryset.filter(person__in=list(people))
     if grants is not None:
         queryset = queryset.filter(pk__in=list(grants))
+    holders = None
     if not every:
-        list(queryset.select_for_update().values_list("pk", flat=True))
-    return refresh_grants(
+        holders = set(queryset.select_for_update().values_list("person", flat=True))
+    changed = refresh_grants(
         queryset,
         courses=Course.objects.all(),
         completions=TrainingCompletion.objects.all(),
         tests=TBTest.objects.all(),
         every=every,
     )
+    refresh_unsigned(
+        holders,
+        holders=FacilityAccess.objects.all(),
+        versions=AgreementVersion.objects.all(),
+        signatures=AgreementSignature.objects.all(),
+        unsigned=UnsignedAgreement.objects.all(),
+        today=age.today(),
+    )
+    return changed

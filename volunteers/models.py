@@ -869,6 +869,23 @@ class AgreementSignature(models.Model):
         return f"{self.person} signed {self.version}"
 
 
+class UnsignedAgreement(models.Model):
+    """A version, in effect or coming, that a person holding a grant has not signed; kept
+    by volunteers.compliance_dates beside the grants' dates. The compliance report tests
+    its people against these few rows instead of grouping every signature by person."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "version"], name="unsigned_agreement_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} has not signed {self.version_id}"
+
+
 class InactivityFlag(models.Model):
     """Active access with no approved hours for the program setting's months (rule 9)."""
 

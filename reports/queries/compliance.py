@@ -30,10 +30,10 @@ from reports.tables import Column, Table
 from volunteers.compliance import add_months
 from volunteers.models import (
     AccessStatus,
-    AgreementSignature,
     AgreementVersion,
     Course,
     TrainingCompletion,
+    UnsignedAgreement,
 )
 
 LISTING_LIMIT = 200
@@ -50,14 +50,6 @@ SHOWN = (
 
 
 LAPSED, EXPIRING, CURRENT = 2, 1, 0
-
-
-def _by_set(cases: list[tuple[Q, int]], default: int) -> Any:
-    return Case(
-        *(When(q, then=Value(state)) for q, state in cases),
-        default=Value(default),
-        output_field=IntegerField(),
-    )
 
 
 def _dated_state(until: str, lapsed: Q, today: date, window_end: date) -> Any:
@@ -83,9 +75,9 @@ def _training_state(today: date, window_end: date) -> Any:
 def _agreement_state(today: date, window_end: date, signing_days: int) -> Any:
     """Overdue when a version (in effect, or coming within the window) whose signing
     deadline has passed is unsigned; due when one whose deadline falls within the window
-    is: the person is not among those who signed every version of the group, a set read
-    once and hashed (not a probe per grant). The groups are subqueries too (no query of
-    their own): deadline = effective_on + signing days."""
+    is. The unsigned ones are kept as rows (volunteers.compliance_dates): the person is
+    among those few, a set read once and hashed (not a probe per grant). The groups are
+    subqueries too (no query of their own): deadline = effective_on + signing days."""
     asked = AgreementVersion.objects.filter(
         Q(pk__in=AgreementVersion.objects.in_effect(today).values("pk"))
         | Q(effective_on__gt=today, effective_on__lte=window_end)
@@ -97,20 +89,19 @@ def _agreement_state(today: date, window_end: date, signing_days: int) -> Any:
             effective_on__gte=first_day, effective_on__lte=window_end - timedelta(days=signing_days)
         ),
     }
-    cases: list[tuple[Q, int]] = []
-    for state, group in groups.items():
-        # No GROUP BY (a constant key): one row, the number of versions in the group.
-        size = group.order_by().values(one=Value(1)).annotate(n=Count("*")).values("n")
-        # A person signs a version once (signature_once): COUNT(*) counts versions.
-        signed_all = (
-            AgreementSignature.objects.filter(version__in=group.values("pk"))
-            .values("person")
-            .annotate(versions=Count("*"))
-            .filter(versions=Subquery(size))
-            .values("person")
-        )
-        cases.append((Q(Exists(group)) & ~Q(person__in=signed_all), state))
-    return _by_set(cases, CURRENT)
+    return Case(
+        *(
+            When(
+                person__in=UnsignedAgreement.objects.filter(version__in=group.values("pk")).values(
+                    "person"
+                ),
+                then=Value(state),
+            )
+            for state, group in groups.items()
+        ),
+        default=Value(CURRENT),
+        output_field=IntegerField(),
+    )
 
 
 def _tb_state(today: date, window_end: date) -> Any:

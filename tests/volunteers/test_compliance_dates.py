@@ -14,9 +14,18 @@ from applications import age
 from facilities.models import Facility
 from tests.volunteers.activation_helpers import PREA, course, grant_at, tb_test
 from volunteers import activation, compliance_dates
+from volunteers.agreements import unsigned_current
 from volunteers.compliance import add_months, items_for
-from volunteers.models import Course, FacilityAccess, TBTest, TrainingCompletion
+from volunteers.models import (
+    AgreementVersion,
+    Course,
+    FacilityAccess,
+    TBTest,
+    TrainingCompletion,
+    UnsignedAgreement,
+)
 from volunteers.services import move_standing
+from volunteers.services.agreements import publish_version, sign_agreement
 
 pytestmark = pytest.mark.django_db
 
@@ -32,9 +41,7 @@ def done(grant: FacilityAccess, code: str, on: date, by: User, at: Facility | No
     )
 
 
-def test_a_new_grants_trainings_are_missing_until_recorded(
-    facility: Facility, iac: User
-) -> None:
+def test_a_new_grants_trainings_are_missing_until_recorded(facility: Facility, iac: User) -> None:
     grant = grant_at(facility, by=iac)
     assert dates(grant) == (None, True, None)
 
@@ -156,3 +163,34 @@ def test_the_dates_agree_with_the_persons_own_items(
         tests = list(grant.person.tb_tests.all())
         latest = max(tests, key=lambda t: (t.tested_on, t.pk), default=None)
         assert tb_clear_until == (latest.valid_until if latest and latest.is_clear else None)
+
+
+def unsigned_of(grant: FacilityAccess) -> set[int]:
+    return set(
+        UnsignedAgreement.objects.filter(person=grant.person).values_list("version", flat=True)
+    )
+
+
+def publish(kind: str, effective_on: date) -> AgreementVersion:
+    return publish_version(
+        by="tests", kind=kind, title=kind, text_en=f"{kind} text.", effective_on=effective_on
+    )
+
+
+def test_unsigned_rows_follow_publishing_and_signing(facility: Facility, iac: User) -> None:
+    today = age.today()
+    conduct = publish("code_of_conduct", today - timedelta(days=3))
+    holder = grant_at(facility, by=iac)  # after the first version: asked at its creation
+    assert unsigned_of(holder) == {conduct.pk}
+
+    coming = publish("prea", today + timedelta(days=20))  # asked of every holder already
+    newer = publish("code_of_conduct", today)  # supersedes the first from today
+    assert unsigned_of(holder) == {coming.pk, newer.pk}
+
+    sign_agreement(
+        person=holder.person, version=newer, signed_name="J", by="tests", ip_address=None
+    )
+    assert unsigned_of(holder) == {coming.pk}
+    # In step with the portal's own list of what is left to sign (nothing in effect).
+    assert unsigned_current(holder.person, today) == []
+    assert not UnsignedAgreement.objects.exclude(person=holder.person).exists()

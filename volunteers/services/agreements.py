@@ -14,6 +14,7 @@ from accounts.tasks import send_templated_email
 from applications import age
 from applications.models import Person
 from audit.services import record
+from volunteers import compliance_dates
 from volunteers.agreements import content_hash, signing_deadline, to_sign
 from volunteers.errors import VolunteerError
 from volunteers.models import (
@@ -56,6 +57,8 @@ def publish_version(
         raise VolunteerError(
             _("Another version of this agreement was just published: please try again.")
         ) from None
+    # Everyone holding a grant is asked to sign it: their unsigned rows, for the report.
+    compliance_dates.refresh()
     record(
         by=by,
         action="volunteers.agreement_published",
@@ -124,6 +127,7 @@ def sign_agreement(
         language="es" if language == "es" and version.text_es else "en",
         recorded_by=_user(by),
     )
+    compliance_dates.refresh(people=[person.pk])
     record(
         by=by,
         action="volunteers.agreement_signed",
@@ -167,6 +171,7 @@ def record_paper_signature(
     )
     signature.scan.save("scan", scan, save=False)
     signature.save()
+    compliance_dates.refresh(people=[person.pk])
     record(
         by=by,
         action="volunteers.agreement_recorded_on_behalf",
