@@ -59,6 +59,8 @@ def record_completion(
         raise VolunteerError(_("A completion cannot be in the future."))
     if course.per_facility and facility is None:
         raise VolunteerError(_("Say at which facility this was completed."))
+    # The person first, as signing does: their grants' dates are refreshed below.
+    Person.objects.select_for_update().get(pk=person.pk)
     completion = TrainingCompletion.objects.create(
         person=person,
         course=course,
@@ -184,6 +186,7 @@ def record_tb_test(
     scan belongs to `facility`, the one it was given for."""
     if tested_on > age.today():
         raise VolunteerError(_("A test date cannot be in the future."))
+    Person.objects.select_for_update().get(pk=person.pk)  # as record_completion
     test = TBTest(
         person=person,
         tested_on=tested_on,
@@ -283,7 +286,7 @@ def activate_access(*, grant: FacilityAccess, by: Any, on: date | None = None) -
     the age rule on the activation date. Mails the volunteer on commit."""
     on = on or age.today()
     grant = (
-        FacilityAccess.objects.select_for_update()
+        FacilityAccess.objects.select_for_update(of=("self",))  # as lifecycle._locked
         .select_related("person", "facility")
         .get(pk=grant.pk)
     )
@@ -327,7 +330,7 @@ def upgrade_to_contact(*, grant: FacilityAccess, by: Any, on: date | None = None
     for grants approved at no contact."""
     on = on or age.today()
     grant = (
-        FacilityAccess.objects.select_for_update()
+        FacilityAccess.objects.select_for_update(of=("self",))  # as lifecycle._locked
         .select_related("person", "facility")
         .get(pk=grant.pk)
     )

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Max, QuerySet
 
 from applications import age
+from applications.models import Person
 from volunteers.compliance import add_months
 from volunteers.models import (
     AgreementSignature,
@@ -35,6 +36,7 @@ from volunteers.models import (
 
 CLEAR = (TBResult.NEGATIVE, TBResult.POSITIVE_CLEARED)
 FIELDS = ("trainings_expire_on", "training_missing", "tb_clear_until")
+BATCH = 500  # ids per statement: below SQLite's 999 parameters
 
 
 def tracked_courses(courses: Iterable[Any]) -> list[Any]:
@@ -122,8 +124,8 @@ def refresh_grants(
             moves[move].append(grant.pk)
     manager = grants.model._default_manager
     for (name, value), ids in moves.items():
-        for start in range(0, len(ids), 2000):  # SQLite's limit on a statement's parameters
-            manager.filter(pk__in=ids[start : start + 2000]).update(**{name: value})
+        for start in range(0, len(ids), BATCH):
+            manager.filter(pk__in=ids[start : start + BATCH]).update(**{name: value})
     return changed
 
 
@@ -167,35 +169,45 @@ def refresh_unsigned(
     wanted = {(p, v) for p in people for v in asked} - signed
     existing = {(p, v): pk for pk, p, v in existing_rows.values_list("pk", "person", "version")}
     stale = [pk for pair, pk in existing.items() if pair not in wanted]
-    for start in range(0, len(stale), 2000):  # SQLite's limit on a statement's parameters
-        unsigned.filter(pk__in=stale[start : start + 2000]).delete()
+    for start in range(0, len(stale), BATCH):
+        unsigned.filter(pk__in=stale[start : start + BATCH]).delete()
     model = unsigned.model
     model._default_manager.bulk_create(
-        [model(person_id=p, version_id=v) for p, v in wanted - existing.keys()], batch_size=2000
+        [model(person_id=p, version_id=v) for p, v in wanted - existing.keys()],
+        batch_size=BATCH,
+        ignore_conflicts=True,  # the people are locked; this only keeps a rerun harmless
     )
     return len(stale) + len(wanted - existing.keys())
 
 
 @transaction.atomic
-def refresh(*, people: Iterable[int] | None = None, grants: Iterable[int] | None = None) -> int:
+def refresh(
+    *,
+    people: Iterable[int] | None = None,
+    grants: Iterable[int] | None = None,
+    today: date | None = None,
+) -> int:
     """Recompute the grants of `people` (person ids), or the `grants` given (ids), and
-    those people's unsigned agreements; every grant and holder when neither is given.
-    Returns how many grants changed.
+    those people's unsigned agreements as of `today`; every grant and holder when neither
+    is given. Returns how many grants changed.
 
-    Race safety: the grants are locked before the records are read, so of two writers
-    recording for one person at once the second waits, then reads the first one's record
-    too (each statement sees what was committed before it). The whole refresh (a course
-    changed, a version published, a load) locks nothing: it only reads and writes the
-    dates and the unsigned rows."""
+    Race safety: the people are locked (in id order) before their records are read, so
+    of two writers recording for one person at once the second waits, then reads the
+    first one's record too (each statement sees what was committed before it); a whole
+    refresh (a course changed, a version published) locks every holder, so it neither
+    overwrites a fresher refresh nor is overwritten. The person first, as signing and
+    the hours service lock it: the grant's own lock (the lifecycle) takes no person."""
     queryset = FacilityAccess.objects.all()
     every = people is None and grants is None
     if people is not None:
         queryset = queryset.filter(person__in=list(people))
     if grants is not None:
         queryset = queryset.filter(pk__in=list(grants))
-    holders = None
-    if not every:
-        holders = set(queryset.select_for_update().values_list("person", flat=True))
+    holders = Person.objects.filter(pk__in=queryset.values("person")).order_by("pk")
+    # FOR NO KEY UPDATE: a writer that has just inserted a record for the person holds a
+    # key-share lock on the person's row (the foreign key); a plain FOR UPDATE by two such
+    # writers would wait on each other's key share.
+    locked = set(holders.select_for_update(no_key=True).values_list("pk", flat=True))
     changed = refresh_grants(
         queryset,
         courses=Course.objects.all(),
@@ -204,11 +216,11 @@ def refresh(*, people: Iterable[int] | None = None, grants: Iterable[int] | None
         every=every,
     )
     refresh_unsigned(
-        holders,
+        None if every else locked,
         holders=FacilityAccess.objects.all(),
         versions=AgreementVersion.objects.all(),
         signatures=AgreementSignature.objects.all(),
         unsigned=UnsignedAgreement.objects.all(),
-        today=age.today(),
+        today=today or age.today(),
     )
     return changed

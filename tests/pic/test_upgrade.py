@@ -91,6 +91,22 @@ def test_a_previous_release_database_with_data_migrates_to_this_release(old_apps
         level_approved="contact",
         status="active",
     )
+    # The compliance dates and unsigned rows this release adds are filled from these.
+    prea = old_apps.get_model("volunteers", "Course").objects.get(code="prea")
+    old_apps.get_model("volunteers", "TrainingCompletion").objects.create(
+        person=person, course=prea, completed_on=date(2026, 3, 31), hours=Decimal(1)
+    )
+    old_apps.get_model("volunteers", "TBTest").objects.create(
+        person=person, tested_on=date(2026, 4, 2), result="negative", valid_until=date(2027, 4, 2)
+    )
+    version = old_apps.get_model("volunteers", "AgreementVersion").objects.create(
+        kind="prea",
+        version=1,
+        title="PREA",
+        text_en="Text.",
+        effective_on=date(2026, 1, 5),
+        content_hash="h",
+    )
     for day in range(3):
         HourEntry.objects.create(
             person=person,
@@ -118,6 +134,17 @@ def test_a_previous_release_database_with_data_migrates_to_this_release(old_apps
     assert upgraded.facility.code == "UPG"
     assert crypto.decrypt(upgraded.person.ssn_encrypted) == "123456789"
     assert upgraded.answers == {"identity": {"first_name": "Ana"}}
-    assert CurrentAccess.objects.get(application=upgraded).status == "active"
+    upgraded_grant = CurrentAccess.objects.get(application=upgraded)
+    assert upgraded_grant.status == "active"
+    assert (upgraded_grant.trainings_expire_on, upgraded_grant.training_missing) == (
+        date(2027, 3, 31),
+        False,
+    )
+    assert upgraded_grant.tb_clear_until == date(2027, 4, 2)
+    from volunteers.models import UnsignedAgreement
+
+    assert list(UnsignedAgreement.objects.values_list("person", "version")) == [
+        (person.pk, version.pk)
+    ]
     hours = CurrentHourEntry.objects.filter(person=upgraded.person)
     assert sum(entry.hours for entry in hours) == Decimal("7.50")

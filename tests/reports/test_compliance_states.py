@@ -5,6 +5,7 @@ current and coming versions), so that the way the states are computed (sets of p
 read once, not a probe per grant) can change without the figures changing."""
 
 import importlib
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -145,8 +146,8 @@ def test_each_state_of_each_item() -> None:
     _grant(tb_site, "Vic Five", status=AccessStatus.EXPIRED)
 
     # The records above were written directly, past the services that keep each grant's
-    # compliance dates: work them out as the daily sweep does.
-    compliance_dates.refresh()
+    # compliance dates: work them out as those services would have on that day.
+    compliance_dates.refresh(today=TODAY)
     scope = Scope(Facility.objects.filter(code__in=["TTT", "NNN"]), TODAY, TODAY, "", "", TODAY)
     table, active = by_facility(scope, settings)
 
@@ -230,3 +231,27 @@ def test_the_in_service_page_is_the_first_rows_of_the_whole_listing(
     assert [row[3] for row in every] == [0, 0, 0, 0, 2, 2, 5]
     assert listing.rows == every[:limit]
     assert listing.total == 7
+
+
+def test_rows_kept_on_one_day_answer_for_the_days_after() -> None:
+    """The kept dates and unsigned rows are written on the day of the last record; the
+    report reads them on later days, as a coming version takes effect and its signing
+    deadline passes: the same figures as rows kept on the day of the report."""
+    ProgramSettings.objects.filter(pk=1).update(reminder_window_days=60, agreement_signing_days=30)
+    settings = ProgramSettings.load()
+    AgreementVersion.objects.all().delete()
+    service = _version("service_agreement", 1, date(2020, 1, 1))
+    _version("confidentiality", 1, TODAY + timedelta(days=10))  # to sign by TODAY + 40
+    site = FacilityFactory.create(code="LLL", name="Later Center", tb_test_required=False)
+    _sign(_grant(site, "Lee Later"), service)
+    scope = Scope(Facility.objects.filter(code="LLL"), TODAY, TODAY, "", "", TODAY)
+    compliance_dates.refresh(today=TODAY)
+    states = []
+    for later in (TODAY, TODAY + timedelta(days=15), TODAY + timedelta(days=45)):
+        kept = _figures(by_facility(replace(scope, today=later), settings)[0], "Later Center")
+        compliance_dates.refresh(today=later)
+        fresh = _figures(by_facility(replace(scope, today=later), settings)[0], "Later Center")
+        compliance_dates.refresh(today=TODAY)
+        assert kept == fresh, later
+        states.append((kept["agreement_due"], kept["agreement_overdue"]))
+    assert states == [(1, 0), (1, 0), (0, 1)]  # coming, in effect, past its deadline

@@ -3,20 +3,26 @@ compares instead of searching every person's records: every writer keeps them, t
 with the person's own items (volunteers.compliance.items_for), and a whole refresh puts
 right a grant whose records changed behind the writers' backs."""
 
+import threading
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
 from django.contrib.admin.sites import site
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, connections
 from django.test import RequestFactory
 
 from accounts.models import User
 from applications import age
+from applications.models import AccessLevel
 from facilities.models import Facility
-from tests.volunteers.activation_helpers import PREA, course, grant_at, tb_test
+from tests.volunteers.activation_helpers import PREA, active_grant, course, grant_at, tb_test
 from volunteers import activation, compliance_dates
 from volunteers.agreements import unsigned_current
 from volunteers.compliance import add_months, items_for
 from volunteers.models import (
+    AccessStatus,
     AgreementVersion,
     Course,
     FacilityAccess,
@@ -24,8 +30,12 @@ from volunteers.models import (
     TrainingCompletion,
     UnsignedAgreement,
 )
-from volunteers.services import move_standing
-from volunteers.services.agreements import publish_version, sign_agreement
+from volunteers.services import move_standing, suspend_access
+from volunteers.services.agreements import (
+    publish_version,
+    record_paper_signature,
+    sign_agreement,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -181,16 +191,112 @@ def test_unsigned_rows_follow_publishing_and_signing(facility: Facility, iac: Us
     today = age.today()
     conduct = publish("code_of_conduct", today - timedelta(days=3))
     holder = grant_at(facility, by=iac)  # after the first version: asked at its creation
-    assert unsigned_of(holder) == {conduct.pk}
+    other = grant_at(facility, by=iac)
+    assert unsigned_of(holder) == unsigned_of(other) == {conduct.pk}
 
     coming = publish("prea", today + timedelta(days=20))  # asked of every holder already
     newer = publish("code_of_conduct", today)  # supersedes the first from today
-    assert unsigned_of(holder) == {coming.pk, newer.pk}
+    assert unsigned_of(holder) == unsigned_of(other) == {coming.pk, newer.pk}
 
     sign_agreement(
         person=holder.person, version=newer, signed_name="J", by="tests", ip_address=None
     )
+    record_paper_signature(
+        person=other.person,
+        version=coming,
+        signed_name="K",
+        signed_on=today,
+        scan=SimpleUploadedFile("scan.pdf", b"%PDF-1.4 signed paper", "application/pdf"),
+        by=iac,
+        facility=facility,
+    )
     assert unsigned_of(holder) == {coming.pk}
-    # In step with the portal's own list of what is left to sign (nothing in effect).
+    assert unsigned_of(other) == {newer.pk}
+    # In step with the portal's own list of what is left to sign in effect today.
     assert unsigned_current(holder.person, today) == []
-    assert not UnsignedAgreement.objects.exclude(person=holder.person).exists()
+    assert [v.pk for v in unsigned_current(other.person, today)] == [newer.pk]
+
+
+def test_a_second_grant_reads_the_persons_records_at_creation(
+    facility: Facility, other_facility: Facility, iac: User, other_iac: User
+) -> None:
+    first = grant_at(facility, by=iac)
+    day = age.today() - timedelta(days=8)
+    done(first, PREA, day, iac)
+    tb_test(first, by=iac, tested_on=day, result="negative")
+
+    second = grant_at(other_facility, by=other_iac, person=first.person)
+
+    assert dates(second) == dates(first) == (add_months(day, 12), False, add_months(day, 12))
+
+
+def test_a_course_for_some_levels_or_retired_in_the_admin(
+    facility: Facility, iac: User, pic_coordinator: User
+) -> None:
+    no_contact = grant_at(facility, by=iac, level=AccessLevel.NO_CONTACT)
+    contact = grant_at(facility, by=iac, level=AccessLevel.CONTACT)
+    for grant in (no_contact, contact):
+        done(grant, PREA, age.today(), iac)
+    admin = site._registry[Course]
+    request = RequestFactory().post("/admin/")
+    request.user = pic_coordinator
+    searches = Course.objects.create(
+        code="t-searches", name="Searches", validity_months=12, levels=[AccessLevel.CONTACT]
+    )
+    admin.save_model(request, searches, form=None, change=False)
+    assert dates(no_contact)[1] is False
+    assert dates(contact)[1] is True  # applies to contact only, and never done
+
+    searches.is_active = False
+    admin.save_model(request, searches, form=None, change=True)
+    assert dates(contact)[1] is False
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite serializes writers and has no row locks: the race needs PostgreSQL",
+)
+def test_writers_at_once_for_one_person_each_see_the_others_record(
+    facility: Facility, iac: User
+) -> None:
+    """A completion, a TB test and a signature recorded at the same moment for one person:
+    each refresh waits for the others (the person is locked first), so the grant ends up
+    with all three, and nothing deadlocks against the coordinator suspending the grant."""
+    Course.objects.create(code="t-second", name="Second renewed", validity_months=12)
+    grant = active_grant(facility, by=iac)
+    version = publish("code_of_conduct", age.today())
+    today = age.today()
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def at_once(write: Callable[[], object]) -> Callable[[], None]:
+        def run() -> None:
+            try:
+                barrier.wait(timeout=10)
+                write()
+            except BaseException as exc:  # reported below, in the test's thread
+                errors.append(exc)
+            finally:
+                connections.close_all()
+
+        return run
+
+    writers = [
+        lambda: done(grant, "t-second", today, iac),
+        lambda: tb_test(grant, by=iac, tested_on=today, result="negative"),
+        lambda: sign_agreement(
+            person=grant.person, version=version, signed_name="J", by="tests", ip_address=None
+        ),
+        lambda: suspend_access(grant=grant, by=iac, reason="Review.", review_on=None),
+    ]
+    threads = [threading.Thread(target=at_once(write)) for write in writers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    assert dates(grant) == (add_months(today, 12), False, add_months(today, 12))
+    assert unsigned_of(grant) == set()
+    assert FacilityAccess.objects.get(pk=grant.pk).status == AccessStatus.SUSPENDED

@@ -4,17 +4,54 @@ from django.db import migrations, models
 
 
 def fill(apps, schema_editor):
-    """Every grant's dates from its person's records, by the service's own computation fed
-    with this migration's models (volunteers.compliance_dates keeps them since)."""
-    from volunteers.compliance_dates import refresh_grants
+    """Every grant's dates from its person's records. A copy, frozen here, of what
+    volunteers.compliance_dates.refresh_grants works out (which keeps them since)."""
+    from volunteers.compliance import add_months
 
-    refresh_grants(
-        apps.get_model("volunteers", "FacilityAccess").objects.all(),
-        courses=apps.get_model("volunteers", "Course").objects.all(),
-        completions=apps.get_model("volunteers", "TrainingCompletion").objects.all(),
-        tests=apps.get_model("volunteers", "TBTest").objects.all(),
-        every=True,
+    Course = apps.get_model("volunteers", "Course")
+    FacilityAccess = apps.get_model("volunteers", "FacilityAccess")
+    tracked = [
+        c
+        for c in Course.objects.filter(is_active=True, validity_months__isnull=False)
+        if c.annual_hours_required is None
+    ]
+    last_done = {}
+    completions = apps.get_model("volunteers", "TrainingCompletion").objects.filter(
+        course__in=[c.pk for c in tracked]
     )
+    for row in completions.values("person", "course", "facility").annotate(
+        last=models.Max("completed_on")
+    ):
+        course = next(c for c in tracked if c.pk == row["course"])
+        key = (row["person"], row["course"], row["facility"] if course.per_facility else None)
+        last_done[key] = max(last_done.get(key, row["last"]), row["last"])
+    latest = {}
+    tests = apps.get_model("volunteers", "TBTest").objects.order_by("person", "-tested_on", "-pk")
+    for test in tests.values("person", "result", "valid_until"):
+        latest.setdefault(test["person"], test)
+    groups = {}
+    for grant in FacilityAccess.objects.all():
+        expiries, missing = [], False
+        for course in tracked:
+            if (course.kinds and grant.kind not in course.kinds) or (
+                course.levels and grant.level_approved not in course.levels
+            ):
+                continue
+            where = grant.facility_id if course.per_facility else None
+            done = last_done.get((grant.person_id, course.pk, where))
+            if done is None:
+                missing = True
+            else:
+                expiries.append(add_months(done, course.validity_months))
+        test = latest.get(grant.person_id)
+        clear = test is not None and test["result"] in ("negative", "positive_cleared")
+        values = (min(expiries, default=None), missing, test["valid_until"] if clear else None)
+        groups.setdefault(values, []).append(grant.pk)
+    for (expire_on, missing, clear_until), ids in groups.items():
+        for start in range(0, len(ids), 500):
+            FacilityAccess.objects.filter(pk__in=ids[start : start + 500]).update(
+                trainings_expire_on=expire_on, training_missing=missing, tb_clear_until=clear_until
+            )
 
 
 class Migration(migrations.Migration):

@@ -5,18 +5,37 @@ from django.db import migrations, models
 
 
 def fill(apps, schema_editor):
-    """Every grant holder's unsigned versions, by the service's own computation fed with
-    this migration's models (volunteers.compliance_dates keeps them since)."""
+    """Every grant holder's unsigned versions, in effect or coming. A copy, frozen here,
+    of what volunteers.compliance_dates.refresh_unsigned works out (which keeps them)."""
     from applications import age
-    from volunteers.compliance_dates import refresh_unsigned
 
-    refresh_unsigned(
-        None,
-        holders=apps.get_model("volunteers", "FacilityAccess").objects.all(),
-        versions=apps.get_model("volunteers", "AgreementVersion").objects.all(),
-        signatures=apps.get_model("volunteers", "AgreementSignature").objects.all(),
-        unsigned=apps.get_model("volunteers", "UnsignedAgreement").objects.all(),
-        today=age.today(),
+    today = age.today()
+    latest, asked = {}, []
+    for v in apps.get_model("volunteers", "AgreementVersion").objects.values(
+        "pk", "kind", "version", "effective_on"
+    ):
+        if v["effective_on"] > today:
+            asked.append(v["pk"])
+        elif v["kind"] not in latest or (v["effective_on"], v["version"]) > latest[v["kind"]][:2]:
+            latest[v["kind"]] = (v["effective_on"], v["version"], v["pk"])
+    asked += [pk for _day, _number, pk in latest.values()]
+    people = set(
+        apps.get_model("volunteers", "FacilityAccess").objects.values_list("person", flat=True)
+    )
+    signed = set(
+        apps.get_model("volunteers", "AgreementSignature")
+        .objects.filter(version__in=asked)
+        .values_list("person", "version")
+    )
+    Unsigned = apps.get_model("volunteers", "UnsignedAgreement")
+    Unsigned.objects.bulk_create(
+        [
+            Unsigned(person_id=p, version_id=v)
+            for p in sorted(people)
+            for v in asked
+            if (p, v) not in signed
+        ],
+        batch_size=500,
     )
 
 

@@ -53,8 +53,10 @@ def _day(value: date | None) -> str:
 
 
 def _locked(grant: FacilityAccess) -> FacilityAccess:
+    # The grant's row alone (OF self): the joined person would be locked too, grant before
+    # person, where signing, hours and compliance_dates.refresh take the person first.
     return (
-        FacilityAccess.objects.select_for_update()
+        FacilityAccess.objects.select_for_update(of=("self",))
         .select_related("person", "facility", "application")
         .get(pk=grant.pk)
     )
