@@ -60,7 +60,7 @@ def merge_people(*, keep: Person, merge: Person, by: Any) -> Person:
         Application.objects.filter(person=merge).values_list("reference", flat=True)
     )
     Application.objects.filter(person=merge).update(person=keep)
-    move_standing(keep=keep, merge=merge)
+    duplicate_signatures = move_standing(keep=keep, merge=merge)
     for field in (
         "ssn_encrypted",
         "ssn_last4",
@@ -99,6 +99,8 @@ def merge_people(*, keep: Person, merge: Person, by: Any) -> Person:
             "merged": merge_id,
             "merged_label": merge_label,
             "applications": moved_applications,
+            # Versions both had signed: the kept person's signature stands; the other's.
+            "duplicate_signatures": duplicate_signatures,
         },
     )
     return keep

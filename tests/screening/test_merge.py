@@ -278,3 +278,49 @@ def test_the_merged_persons_trainings_and_tb_tests_move_to_the_kept_person(
     assert TrainingCompletion.objects.get(pk=completion.pk).person == keep
     assert TBTest.objects.get(pk=tb_test.pk).person == keep
     assert Enrollment.objects.get(pk=enrollment.pk).person == keep
+
+
+def test_a_merge_keeps_the_merged_volunteers_hours_and_signatures(
+    facility: Facility,
+    other_facility: Facility,
+    iac: User,
+    other_iac: User,
+    pic_coordinator: User,
+) -> None:
+    """Two records of one active volunteer: hours and signatures are protected from
+    deletion, so the merge moves them (it failed before). A version both signed keeps the
+    kept person's signature; the other's is described in the merge's audit record."""
+    from tests.volunteers.hours_helpers import log, volunteer
+    from volunteers.models import AgreementSignature, HourEntry, HourMonth
+    from volunteers.services.agreements import publish_version, sign_agreement
+
+    today = age.today()
+    both = publish_version(
+        by="tests",
+        kind="prea",
+        title="PREA",
+        text_en="PREA text.",
+        effective_on=today - timedelta(days=300),
+    )
+    keep = volunteer(facility, by=iac)  # each activation signs the version in effect
+    merged = volunteer(other_facility, by=other_iac, person=paper_person())
+    later = publish_version(
+        by="tests",
+        kind="code_of_conduct",
+        title="Conduct",
+        text_en="Text.",
+        effective_on=age.today(),
+    )
+    sign_agreement(person=merged.person, version=later, signed_name="J", by="t", ip_address=None)
+    entry = log(merged, by=other_iac, approve=True)
+    kept_signature = AgreementSignature.objects.get(person=keep.person, version=both)
+    moved_signature = AgreementSignature.objects.get(person=merged.person, version=later)
+
+    services.merge_people(keep=keep.person, merge=merged.person, by=pic_coordinator)
+
+    assert HourEntry.objects.get(pk=entry.pk).person == keep.person
+    assert set(HourMonth.objects.values_list("person", flat=True)) == {keep.person.pk}
+    kept = AgreementSignature.objects.filter(person=keep.person).values_list("pk", flat=True)
+    assert set(kept) == {kept_signature.pk, moved_signature.pk}
+    details = AuditEvent.objects.get(action="screening.people_merged").details
+    assert [d["version"] for d in details["duplicate_signatures"]] == [both.pk]
