@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 def fill(apps, schema_editor):
     """Every grant's dates from its person's records. A copy, frozen here, of what
-    volunteers.compliance_dates.refresh_grants works out (which keeps them since)."""
+    volunteers.compliance_dates.refresh works out (which keeps them since)."""
     from volunteers.compliance import add_months
 
     Course = apps.get_model("volunteers", "Course")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 def fill(apps, schema_editor):
     """Every grant holder's unsigned versions, in effect or coming. A copy, frozen here,
-    of what volunteers.compliance_dates.refresh_unsigned works out (which keeps them)."""
+    of what volunteers.compliance_dates.refresh works out (which keeps them)."""
     from applications import age
 
     today = age.today()
